@@ -1,0 +1,86 @@
+/** The only reader of process.env (SPEC §1). Every value is validated; a bad one names its variable. */
+import { z } from 'zod';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+const EditorTokensSchema = z
+  .string()
+  .transform((raw, ctx) => {
+    const editors: { name: string; token: string }[] = [];
+    for (const pair of raw.split(',')) {
+      if (pair.trim() === '') continue;
+      const at = pair.lastIndexOf(':');
+      const name = at > 0 ? pair.slice(0, at).trim() : '';
+      const token = at > 0 ? pair.slice(at + 1).trim() : '';
+      if (!name || token.length < 8) {
+        ctx.addIssue({ code: 'custom', message: 'expected comma-separated name:token pairs, tokens of 8+ characters' });
+        return z.NEVER;
+      }
+      editors.push({ name, token });
+    }
+    return editors;
+  });
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must start with redis:// or rediss://')
+    .optional(),
+  REDIS_PREFIX: z.string().min(1).max(100).default('liveblog:'),
+  EDITOR_TOKENS: EditorTokensSchema.optional(),
+  JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  CORS_ORIGINS: z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url()))
+    .optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** Not in the SPEC's table: how many events per blog are kept for resume (default 1,000). */
+  RESUME_LOG_MAX_EVENTS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string | undefined;
+  redisPrefix: string;
+  editorTokens: { name: string; token: string }[];
+  jwtSecret: string | undefined;
+  corsOrigins: string[];
+  logLevel: (typeof LOG_LEVELS)[number];
+  resumeLogMaxEvents: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Empty strings count as unset, the way shells and .env files usually mean them. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`invalid ${name}: ${issue?.message ?? 'bad value'}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    editorTokens: e.EDITOR_TOKENS ?? [],
+    jwtSecret: e.JWT_SECRET,
+    corsOrigins: e.CORS_ORIGINS ?? [],
+    logLevel: e.LOG_LEVEL,
+    resumeLogMaxEvents: e.RESUME_LOG_MAX_EVENTS,
+  };
+}

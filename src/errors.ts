@@ -1,0 +1,50 @@
+import { ZodError } from 'zod';
+import type { ErrorBody, ErrorCode } from './schema.js';
+
+/** HTTP status for each of the SPEC's error codes (SPEC §5). */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorBody['issues'],
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export function invalid(message: string, path: (string | number)[] = []): AppError {
+  return new AppError('invalid', message, [{ path, message }]);
+}
+
+/** Any thrown value → the SPEC's error body. Unknown errors become `internal` and never leak details. */
+export function toErrorBody(err: unknown): ErrorBody {
+  if (err instanceof AppError) {
+    return err.issues ? { code: err.code, message: err.message, issues: err.issues } : { code: err.code, message: err.message };
+  }
+  if (err instanceof ZodError) {
+    const issues = err.issues.map((i) => ({
+      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+      message: i.message,
+    }));
+    const first = issues[0];
+    const message = first ? `${first.path.join('.') || 'payload'}: ${first.message}` : 'invalid payload';
+    return { code: 'invalid', message, issues };
+  }
+  return { code: 'internal', message: 'internal error' };
+}
+
+export function isInternal(err: unknown): boolean {
+  return !(err instanceof AppError) && !(err instanceof ZodError);
+}

@@ -1,0 +1,5 @@
+/** The package's public surface for other services: the schemas and types of the contract. */
+export * from './schema.js';
+export { blogKeys, blogIndexKey } from './store/keys.js';
+export { createServer, type LiveblogServer } from './server.js';
+export { loadConfig, type Config } from './config.js';

@@ -1,0 +1,154 @@
+/**
+ * The Socket.IO gateway (SPEC §3–§4): namespace `/` for readers, `/editor` for editors. Every handler
+ * answers through its acknowledgement and never throws; a malformed or unknown event harms nobody else.
+ */
+import type { Namespace, Server, Socket } from 'socket.io';
+import type { Authenticate } from '../auth.js';
+import { AppError, isInternal, toErrorBody } from '../errors.js';
+import type { Editor, Liveblog } from '../liveblog.js';
+import { SUBSCRIPTIONS_PER_SOCKET_MAX, UnsubscribeSchema, type ErrorBody } from '../schema.js';
+
+type Ack = (answer: unknown) => void;
+type Logger = { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+
+interface SocketState {
+  blogs: Set<string>;
+  editor?: Editor;
+}
+
+export interface GatewayOptions {
+  /** Editor writes allowed per socket per second, sustained (a burst of twice that is allowed). */
+  editorWritesPerSecond?: number;
+}
+
+export function attachGateway(
+  io: Server,
+  service: Liveblog,
+  authenticate: Authenticate,
+  log: Logger,
+  options: GatewayOptions = {},
+): void {
+  const readers = io.of('/');
+  const editors = io.of('/editor');
+  const writesPerSecond = options.editorWritesPerSecond ?? 20;
+
+  service.hub.setSink({
+    event: (event) => {
+      readers.to(event.blogId).emit('event', event);
+      editors.to(event.blogId).emit('event', event);
+    },
+    readers: (message) => {
+      readers.to(message.blogId).emit('readers', message);
+      editors.to(message.blogId).emit('readers', message);
+    },
+  });
+
+  const fail = (ack: Ack, err: unknown): void => {
+    if (isInternal(err) && !(err instanceof AppError)) log.error({ err }, 'socket handler failed');
+    const error: ErrorBody = toErrorBody(err);
+    ack({ ok: false, error });
+  };
+
+  /** Runs a handler: no ack function → ignore; any error → an error ack. */
+  const on = (socket: Socket, event: string, handler: (payload: unknown) => Promise<unknown>): void => {
+    socket.on(event, (payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as Ack;
+      handler(payload).then(
+        (answer) => {
+          if (answer !== undefined) reply(answer);
+        },
+        (err: unknown) => fail(reply, err),
+      );
+    });
+  };
+
+  const wireReader = (nsp: Namespace, socket: Socket, state: SocketState): void => {
+    void nsp;
+    socket.on('subscribe', (payload: unknown, ack: unknown) => {
+      if (typeof ack !== 'function') return;
+      const reply = ack as Ack;
+      const blogId = isRecord(payload) && typeof payload.blogId === 'string' ? payload.blogId : undefined;
+      const already = blogId !== undefined && state.blogs.has(blogId);
+      if (!already && state.blogs.size >= SUBSCRIPTIONS_PER_SOCKET_MAX) {
+        fail(reply, new AppError('rate_limited', `at most ${SUBSCRIPTIONS_PER_SOCKET_MAX} blogs per connection`));
+        return;
+      }
+      service
+        .subscribe(payload, (answer) => {
+          // Join and answer in one synchronous step: every later event reaches this socket after the answer.
+          if (!socket.connected) {
+            service.unsubscribed(answer.blog.id);
+            return;
+          }
+          if (already && blogId !== undefined) service.unsubscribed(blogId); // a resubscribe replaces the old one
+          state.blogs.add(answer.blog.id);
+          void socket.join(answer.blog.id);
+          reply(answer);
+        })
+        .catch((err: unknown) => fail(reply, err));
+    });
+    on(socket, 'unsubscribe', (payload) => {
+      const { blogId } = UnsubscribeSchema.parse(payload);
+      if (state.blogs.delete(blogId)) {
+        void socket.leave(blogId);
+        service.unsubscribed(blogId);
+      }
+      return Promise.resolve({ ok: true });
+    });
+    on(socket, 'entries', async (payload) => ({ ok: true, ...(await service.listEntries(payload)) }));
+    socket.on('disconnect', () => {
+      for (const blogId of state.blogs) service.unsubscribed(blogId);
+      state.blogs.clear();
+    });
+  };
+
+  readers.on('connection', (socket) => wireReader(readers, socket, { blogs: new Set() }));
+
+  editors.use((socket, next) => {
+    const auth: unknown = socket.handshake.auth;
+    const token = isRecord(auth) && typeof auth.token === 'string' ? auth.token : undefined;
+    authenticate(token).then(
+      (editor) => {
+        if (!editor) return next(new Error('unauthorized'));
+        (socket.data as { editor?: Editor }).editor = editor;
+        next();
+      },
+      () => next(new Error('unauthorized')),
+    );
+  });
+
+  editors.on('connection', (socket) => {
+    const editor = (socket.data as { editor?: Editor }).editor;
+    if (!editor) {
+      socket.disconnect(true);
+      return;
+    }
+    const state: SocketState = { blogs: new Set(), editor };
+    wireReader(editors, socket, state);
+    const bucket = { tokens: writesPerSecond * 2, at: Date.now() };
+    const write = (event: string, handler: (payload: unknown) => Promise<unknown>): void => {
+      on(socket, event, (payload) => {
+        const now = Date.now();
+        bucket.tokens = Math.min(writesPerSecond * 2, bucket.tokens + ((now - bucket.at) / 1000) * writesPerSecond);
+        bucket.at = now;
+        if (bucket.tokens < 1) {
+          return Promise.reject(new AppError('rate_limited', 'too many writes; slow down'));
+        }
+        bucket.tokens -= 1;
+        return handler(payload);
+      });
+    };
+    write('blog:upsert', async (p) => ({ ok: true, blog: (await service.upsertBlog(editor, p)).blog }));
+    write('entry:create', async (p) => ({ ok: true, ...(await service.createEntry(editor, p)) }));
+    write('entry:update', async (p) => ({ ok: true, entry: await service.updateEntry(editor, p) }));
+    write('entry:delete', async (p) => {
+      await service.deleteEntry(editor, p);
+      return { ok: true };
+    });
+  });
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

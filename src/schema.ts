@@ -1,0 +1,186 @@
+/**
+ * The public data model (SPEC §2) and every inbound payload (SPEC §3–§5), as zod schemas.
+ * The TypeScript types are inferred from them, so another service can import both from here
+ * (`liveblog/schema`) and validate what it reads from the Redis channel with `EventSchema`.
+ */
+import { z } from 'zod';
+
+export const BLOG_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const HEADLINE_MAX_CHARS = 200;
+export const BODY_MAX_CHARS = 20_000;
+export const PAGE_LIMIT_DEFAULT = 20;
+export const PAGE_LIMIT_MAX = 100;
+export const SUBSCRIPTIONS_PER_SOCKET_MAX = 10;
+
+export const BlogIdSchema = z.string().regex(BLOG_ID_PATTERN, 'must be a slug: a-z, 0-9 and "-", 1–64 chars');
+export const EntryIdSchema = z.string().min(1).max(64);
+const IsoTime = z.string();
+
+export const BlogStatusSchema = z.enum(['live', 'ended']);
+
+export const BlogSchema = z.object({
+  id: BlogIdSchema,
+  title: z.string(),
+  description: z.string(),
+  status: BlogStatusSchema,
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+});
+export type Blog = z.infer<typeof BlogSchema>;
+
+export const AuthorSchema = z.object({ id: z.string(), name: z.string() });
+export type Author = z.infer<typeof AuthorSchema>;
+
+export const EntrySchema = z.object({
+  id: EntryIdSchema,
+  blogId: BlogIdSchema,
+  headline: z.string().optional(),
+  body: z.string(),
+  html: z.string(),
+  author: AuthorSchema,
+  keyEvent: z.boolean(),
+  pinned: z.boolean(),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
+  version: z.number().int().positive(),
+});
+export type Entry = z.infer<typeof EntrySchema>;
+
+const EventBase = {
+  v: z.literal(1),
+  blogId: BlogIdSchema,
+  seq: z.number().int().positive(),
+  cursor: z.string(),
+  at: IsoTime,
+};
+
+export const EventSchema = z.discriminatedUnion('type', [
+  z.object({ ...EventBase, type: z.literal('entry.created'), entry: EntrySchema }),
+  z.object({ ...EventBase, type: z.literal('entry.updated'), entry: EntrySchema }),
+  z.object({ ...EventBase, type: z.literal('entry.deleted'), entryId: EntryIdSchema }),
+  z.object({ ...EventBase, type: z.literal('blog.updated'), blog: BlogSchema }),
+]);
+export type LiveEvent = z.infer<typeof EventSchema>;
+export type EventType = LiveEvent['type'];
+
+// ---- inbound payloads ------------------------------------------------------------------------
+
+const Headline = z.string().max(HEADLINE_MAX_CHARS);
+const Body = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(BODY_MAX_CHARS)
+  .refine((s) => s.trim().length > 0, 'must not be blank');
+const Limit = z.number().int().min(1).max(PAGE_LIMIT_MAX);
+
+export const BlogUpsertSchema = z.strictObject({
+  id: BlogIdSchema,
+  title: z.string().trim().min(1).max(200),
+  description: z.string().max(2_000).optional(),
+  status: BlogStatusSchema.optional(),
+});
+export type BlogUpsert = z.infer<typeof BlogUpsertSchema>;
+
+export const EntryCreateSchema = z.strictObject({
+  blogId: BlogIdSchema,
+  body: Body,
+  headline: Headline.optional(),
+  keyEvent: z.boolean().optional(),
+  pinned: z.boolean().optional(),
+  idempotencyKey: z.string().min(1).max(100).optional(),
+});
+export type EntryCreate = z.infer<typeof EntryCreateSchema>;
+
+export const EntryUpdateSchema = z.strictObject({
+  blogId: BlogIdSchema,
+  entryId: EntryIdSchema,
+  version: z.number().int().positive().optional(),
+  body: Body.optional(),
+  headline: Headline.optional(),
+  keyEvent: z.boolean().optional(),
+  pinned: z.boolean().optional(),
+});
+export type EntryUpdate = z.infer<typeof EntryUpdateSchema>;
+
+export const EntryDeleteSchema = z.strictObject({ blogId: BlogIdSchema, entryId: EntryIdSchema });
+export type EntryDelete = z.infer<typeof EntryDeleteSchema>;
+
+export const SubscribeSchema = z.object({
+  blogId: BlogIdSchema,
+  cursor: z.string().max(200).optional(),
+  limit: Limit.optional(),
+});
+export type Subscribe = z.infer<typeof SubscribeSchema>;
+
+export const UnsubscribeSchema = z.object({ blogId: BlogIdSchema });
+
+export const EntriesQuerySchema = z.object({
+  blogId: BlogIdSchema,
+  before: EntryIdSchema.optional(),
+  limit: Limit.optional(),
+  keyEvents: z.boolean().optional(),
+});
+export type EntriesQuery = z.infer<typeof EntriesQuerySchema>;
+
+/** The same query as it arrives in an HTTP query string (all strings). */
+export const EntriesHttpQuerySchema = z.object({
+  before: EntryIdSchema.optional(),
+  limit: z.coerce.number().pipe(Limit).optional(),
+  keyEvents: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional(),
+});
+
+// ---- answers ---------------------------------------------------------------------------------
+
+export const ERROR_CODES = [
+  'invalid',
+  'unauthorized',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'too_large',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  issues?: { path: (string | number)[]; message: string }[];
+}
+
+export interface EntryPage {
+  entries: Entry[];
+  hasMore: boolean;
+}
+
+export interface FreshSubscribeAck {
+  ok: true;
+  resumed: false;
+  blog: Blog;
+  entries: Entry[];
+  pinned: Entry | null;
+  hasMore: boolean;
+  cursor: string;
+  seq: number;
+  readers: number;
+}
+
+export interface ResumedSubscribeAck {
+  ok: true;
+  resumed: true;
+  blog: Blog;
+  events: LiveEvent[];
+  cursor: string;
+  seq: number;
+}
+
+export type SubscribeAck = FreshSubscribeAck | ResumedSubscribeAck | { ok: false; error: ErrorBody };
+
+export interface ReadersMessage {
+  blogId: string;
+  count: number;
+}

@@ -1,0 +1,45 @@
+/**
+ * The Redis key layout (documented in the README). Every key of one blog carries the hash tag
+ * `{<blogId>}`, so a blog's keys live in one Redis Cluster slot and one Lua script may touch them all.
+ */
+export interface BlogKeys {
+  blog: string;
+  entries: string;
+  timeline: string;
+  keyEvents: string;
+  pinned: string;
+  seq: string;
+  epoch: string;
+  log: string;
+  readers: string;
+  idempotencyPrefix: string;
+  channel: string;
+}
+
+export function blogKeys(prefix: string, blogId: string): BlogKeys {
+  const base = `${prefix}{${blogId}}:`;
+  return {
+    blog: `${base}blog`,
+    entries: `${base}entries`,
+    timeline: `${base}timeline`,
+    keyEvents: `${base}keyevents`,
+    pinned: `${base}pinned`,
+    seq: `${base}seq`,
+    epoch: `${base}epoch`,
+    log: `${base}log`,
+    readers: `${base}readers`,
+    idempotencyPrefix: `${base}idem:`,
+    channel: `${base}events`,
+  };
+}
+
+/** The blog index (not hash-tagged: it spans blogs). */
+export function blogIndexKey(prefix: string): string {
+  return `${prefix}blogs`;
+}
+
+/** blogId from a channel name, or null when the channel is not one of ours. */
+export function blogIdFromChannel(prefix: string, channel: string): string | null {
+  if (!channel.startsWith(`${prefix}{`) || !channel.endsWith('}:events')) return null;
+  return channel.slice(prefix.length + 1, -'}:events'.length);
+}

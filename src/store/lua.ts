@@ -1,0 +1,117 @@
+/** The Lua scripts of RedisStore. Each opens with its KEYS, ARGV and what it returns. */
+
+/**
+ * commit — check, write, number, record and publish one blog change atomically.
+ * KEYS: 1 blog, 2 entries, 3 timeline, 4 keyevents, 5 pinned, 6 seq, 7 epoch, 8 log, 9 idempotency key
+ * ARGV: 1 instructions JSON {requireBlog, expect:[{id,version}], expectPinned?, puts:[{id,json,key}],
+ *         dels:[id], pin?, blog?, events:[{head,tail}], idem?:{json,ttl}}
+ *       2 channel, 3 epoch to use if the blog has none yet, 4 event-log length kept
+ * Returns {'ok', seq, epoch} | {'duplicate', entryJson} | {'not_found'} | {'conflict', id}
+ * The event JSON is head .. seq .. ',"cursor":"<epoch>.<seq>"' .. tail, built by the caller's halves.
+ */
+export const COMMIT_LUA = `
+local op = cjson.decode(ARGV[1])
+if op.idem then
+  local hit = redis.call('GET', KEYS[9])
+  if hit then return {'duplicate', hit} end
+end
+if op.requireBlog and redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
+for _, ex in ipairs(op.expect) do
+  local cur = redis.call('HGET', KEYS[2], ex.id)
+  if not cur then
+    if ex.version > 0 then return {'not_found'} end
+  elseif cjson.decode(cur).version ~= ex.version then
+    return {'conflict', ex.id}
+  end
+end
+if op.expectPinned then
+  local p = redis.call('GET', KEYS[5]) or ''
+  if p ~= op.expectPinned then return {'conflict', p} end
+end
+for _, put in ipairs(op.puts) do
+  redis.call('HSET', KEYS[2], put.id, put.json)
+  redis.call('ZADD', KEYS[3], 0, put.id)
+  if put.key then redis.call('ZADD', KEYS[4], 0, put.id) else redis.call('ZREM', KEYS[4], put.id) end
+end
+for _, id in ipairs(op.dels) do
+  redis.call('HDEL', KEYS[2], id)
+  redis.call('ZREM', KEYS[3], id)
+  redis.call('ZREM', KEYS[4], id)
+end
+if op.pin then
+  if op.pin == '' then redis.call('DEL', KEYS[5]) else redis.call('SET', KEYS[5], op.pin) end
+end
+if op.blog then redis.call('SET', KEYS[1], op.blog) end
+local epoch = redis.call('GET', KEYS[7])
+if not epoch then
+  epoch = ARGV[3]
+  redis.call('SET', KEYS[7], epoch)
+  redis.call('DEL', KEYS[6], KEYS[8])
+end
+local seq = tonumber(redis.call('GET', KEYS[6]) or '0')
+for _, ev in ipairs(op.events) do
+  seq = redis.call('INCR', KEYS[6])
+  local json = ev.head .. seq .. ',"cursor":"' .. epoch .. '.' .. seq .. '"' .. ev.tail
+  redis.call('RPUSH', KEYS[8], json)
+  redis.call('PUBLISH', ARGV[2], json)
+end
+redis.call('LTRIM', KEYS[8], -tonumber(ARGV[4]), -1)
+if op.idem then redis.call('SET', KEYS[9], op.idem.json, 'EX', op.idem.ttl) end
+return {'ok', seq, epoch}
+`;
+
+/**
+ * snapshot — a consistent view of a blog at one seq.
+ * KEYS: 1 blog, 2 entries, 3 timeline, 4 pinned, 5 seq, 6 epoch
+ * ARGV: 1 number of newest entries
+ * Returns false for an unknown blog, else {blogJson, seq, epoch, total, pinnedJson or '', entryJson...}
+ */
+export const SNAPSHOT_LUA = `
+local blog = redis.call('GET', KEYS[1])
+if not blog then return false end
+local out = {blog, tonumber(redis.call('GET', KEYS[5]) or '0'), redis.call('GET', KEYS[6]) or '',
+  redis.call('ZCARD', KEYS[3]), ''}
+local pinned = redis.call('GET', KEYS[4])
+if pinned then out[5] = redis.call('HGET', KEYS[2], pinned) or '' end
+local ids = redis.call('ZREVRANGE', KEYS[3], 0, tonumber(ARGV[1]) - 1)
+if #ids > 0 then
+  local rows = redis.call('HMGET', KEYS[2], unpack(ids))
+  for i = 1, #rows do if rows[i] then out[#out + 1] = rows[i] end end
+end
+return out
+`;
+
+/**
+ * page — entries older than an id (ids sort like createdAt), newest first.
+ * KEYS: 1 entries, 2 timeline or keyevents
+ * ARGV: 1 exclusive upper bound as a lex range ('(<id>' or '+'), 2 limit
+ * Returns {hasMore (0/1), entryJson...}
+ */
+export const PAGE_LUA = `
+local limit = tonumber(ARGV[2])
+local ids = redis.call('ZREVRANGEBYLEX', KEYS[2], ARGV[1], '-', 'LIMIT', 0, limit + 1)
+local out = {0}
+if #ids > limit then out[1] = 1; ids[#ids] = nil end
+if #ids > 0 then
+  local rows = redis.call('HMGET', KEYS[1], unpack(ids))
+  for i = 1, #rows do if rows[i] then out[#out + 1] = rows[i] end end
+end
+return out
+`;
+
+/**
+ * events — every event after a seq of an epoch, when the log still holds them all.
+ * KEYS: 1 seq, 2 epoch, 3 log
+ * ARGV: 1 epoch, 2 after-seq
+ * Returns false when not resumable, else {eventJson...} oldest first.
+ */
+export const EVENTS_LUA = `
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return false end
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+local after = tonumber(ARGV[2])
+if after > seq then return false end
+local missing = seq - after
+if missing == 0 then return {} end
+if missing > redis.call('LLEN', KEYS[3]) then return false end
+return redis.call('LRANGE', KEYS[3], -missing, -1)
+`;

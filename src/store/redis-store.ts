@@ -1,0 +1,250 @@
+/**
+ * The shared store: all Redis access of liveblog lives in this file and its Lua scripts.
+ * One command connection for reads and commits; RedisBus holds the subscriber connection.
+ */
+import type { Redis, Result } from 'ioredis';
+import type { Blog, Entry, LiveEvent } from '../schema.js';
+import { draftHalves, parseEvent } from './events.js';
+import { blogIdFromChannel, blogIndexKey, blogKeys } from './keys.js';
+import { COMMIT_LUA, EVENTS_LUA, PAGE_LUA, SNAPSHOT_LUA } from './lua.js';
+import { newEpoch } from './memory-store.js';
+import type {
+  Commit,
+  CommitResult,
+  EntryPageQuery,
+  EventBus,
+  EventListener,
+  Snapshot,
+  Store,
+} from './store.js';
+
+type Arg = string | number;
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    lbCommit(...args: Arg[]): Result<(string | number)[], Context>;
+    lbSnapshot(...args: Arg[]): Result<(string | number)[] | null, Context>;
+    lbPage(...args: Arg[]): Result<(string | number)[], Context>;
+    lbEvents(...args: Arg[]): Result<string[] | null, Context>;
+  }
+}
+
+export interface RedisStoreOptions {
+  /** Key and channel prefix. Default `liveblog:`. */
+  prefix?: string;
+  /** Events kept per blog for resume. Default 1,000. */
+  resumeLogMaxEvents?: number;
+}
+
+export class RedisStore implements Store {
+  private readonly prefix: string;
+  private readonly logMax: number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RedisStoreOptions = {},
+  ) {
+    this.prefix = options.prefix ?? 'liveblog:';
+    this.logMax = options.resumeLogMaxEvents ?? 1000;
+    redis.defineCommand('lbCommit', { numberOfKeys: 9, lua: COMMIT_LUA });
+    redis.defineCommand('lbSnapshot', { numberOfKeys: 6, lua: SNAPSHOT_LUA });
+    redis.defineCommand('lbPage', { numberOfKeys: 2, lua: PAGE_LUA });
+    redis.defineCommand('lbEvents', { numberOfKeys: 3, lua: EVENTS_LUA });
+  }
+
+  async commit(c: Commit): Promise<CommitResult> {
+    const k = blogKeys(this.prefix, c.blogId);
+    const op = {
+      requireBlog: c.requireBlog,
+      expect: c.expect.map((e) => ({ id: e.entryId, version: e.version })),
+      expectPinned: c.expectPinned,
+      puts: c.putEntries.map((e) => ({ id: e.id, json: JSON.stringify(e), key: e.keyEvent })),
+      dels: c.deleteEntries,
+      pin: c.setPinned,
+      blog: c.putBlog ? JSON.stringify(c.putBlog) : undefined,
+      events: c.events.map((d) => draftHalves(c.blogId, d)),
+      idem: c.idempotency
+        ? { json: JSON.stringify(c.idempotency.entry), ttl: c.idempotency.ttlSeconds }
+        : undefined,
+    };
+    const idemKey = `${k.idempotencyPrefix}${c.idempotency?.key ?? ''}`;
+    const reply = await this.redis.lbCommit(
+      k.blog,
+      k.entries,
+      k.timeline,
+      k.keyEvents,
+      k.pinned,
+      k.seq,
+      k.epoch,
+      k.log,
+      idemKey,
+      JSON.stringify(op),
+      k.channel,
+      newEpoch(),
+      this.logMax,
+    );
+    const [status, a, b] = reply;
+    if (c.putBlog) {
+      // The index spans blogs (another Cluster slot), so it is kept outside the script; it is idempotent.
+      await this.redis.zadd(blogIndexKey(this.prefix), 0, c.blogId);
+    }
+    switch (status) {
+      case 'ok':
+        return { status: 'ok', seq: Number(a), cursor: `${String(b)}.${Number(a)}` };
+      case 'duplicate':
+        return { status: 'duplicate', entry: JSON.parse(String(a)) as Entry };
+      case 'not_found':
+        return { status: 'not_found' };
+      default:
+        return { status: 'conflict', entryId: String(a ?? '') };
+    }
+  }
+
+  async getBlog(blogId: string): Promise<Blog | null> {
+    const json = await this.redis.get(blogKeys(this.prefix, blogId).blog);
+    return json ? (JSON.parse(json) as Blog) : null;
+  }
+
+  async listBlogs(): Promise<Blog[]> {
+    const ids = await this.redis.zrange(blogIndexKey(this.prefix), 0, -1);
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.get(blogKeys(this.prefix, id).blog);
+    const rows = (await pipeline.exec()) ?? [];
+    const blogs = rows.flatMap(([err, json]) => (!err && typeof json === 'string' ? [JSON.parse(json) as Blog] : []));
+    return blogs.sort((x, y) => (x.updatedAt < y.updatedAt ? 1 : -1));
+  }
+
+  async getEntry(blogId: string, entryId: string): Promise<Entry | null> {
+    const json = await this.redis.hget(blogKeys(this.prefix, blogId).entries, entryId);
+    return json ? (JSON.parse(json) as Entry) : null;
+  }
+
+  async listEntries(blogId: string, q: EntryPageQuery): Promise<{ entries: Entry[]; hasMore: boolean }> {
+    const k = blogKeys(this.prefix, blogId);
+    const reply = await this.redis.lbPage(
+      k.entries,
+      q.keyEvents ? k.keyEvents : k.timeline,
+      q.before === undefined ? '+' : `(${q.before}`,
+      q.limit,
+    );
+    const [hasMore, ...rows] = reply;
+    return { entries: rows.map((r) => JSON.parse(String(r)) as Entry), hasMore: hasMore === 1 };
+  }
+
+  async snapshot(blogId: string, limit: number): Promise<Snapshot | null> {
+    const k = blogKeys(this.prefix, blogId);
+    const reply = await this.redis.lbSnapshot(k.blog, k.entries, k.timeline, k.pinned, k.seq, k.epoch, limit);
+    if (!reply) return null;
+    const [blog, seq, epoch, total, pinned, ...rows] = reply;
+    return {
+      blog: JSON.parse(String(blog)) as Blog,
+      seq: Number(seq),
+      epoch: String(epoch),
+      total: Number(total),
+      pinned: pinned ? (JSON.parse(String(pinned)) as Entry) : null,
+      entries: rows.map((r) => JSON.parse(String(r)) as Entry),
+    };
+  }
+
+  async head(blogId: string): Promise<{ seq: number; epoch: string } | null> {
+    const k = blogKeys(this.prefix, blogId);
+    const [exists, seq, epoch] = await Promise.all([
+      this.redis.exists(k.blog),
+      this.redis.get(k.seq),
+      this.redis.get(k.epoch),
+    ]);
+    return exists && epoch ? { seq: Number(seq ?? 0), epoch } : null;
+  }
+
+  async readEvents(blogId: string, epoch: string, afterSeq: number): Promise<LiveEvent[] | null> {
+    const k = blogKeys(this.prefix, blogId);
+    const rows = await this.redis.lbEvents(k.seq, k.epoch, k.log, epoch, afterSeq);
+    return rows ? rows.map(parseEvent) : null;
+  }
+
+  async reportReaders(
+    instanceId: string,
+    counts: Map<string, number>,
+    ttlMs: number,
+  ): Promise<Map<string, number>> {
+    const now = Date.now();
+    const blogIds = [...counts.keys()];
+    const pipeline = this.redis.pipeline();
+    for (const blogId of blogIds) {
+      const key = blogKeys(this.prefix, blogId).readers;
+      // Field value "<count>:<expiresAtMs>": a crashed instance's count expires without anyone cleaning up.
+      pipeline.hset(key, instanceId, `${counts.get(blogId) ?? 0}:${now + ttlMs}`);
+      pipeline.pexpire(key, ttlMs * 3);
+      pipeline.hgetall(key);
+    }
+    const rows = (await pipeline.exec()) ?? [];
+    const totals = new Map<string, number>();
+    blogIds.forEach((blogId, i) => {
+      const [err, fields] = rows[i * 3 + 2] ?? [null, {}];
+      let total = 0;
+      const stale: string[] = [];
+      if (!err && fields && typeof fields === 'object') {
+        for (const [instance, value] of Object.entries(fields as Record<string, string>)) {
+          const [count, expires] = value.split(':').map(Number);
+          if ((expires ?? 0) > now) total += count ?? 0;
+          else stale.push(instance);
+        }
+      }
+      if (stale.length > 0) void this.redis.hdel(blogKeys(this.prefix, blogId).readers, ...stale).catch(() => 0);
+      totals.set(blogId, total);
+    });
+    return totals;
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** Pub/sub over a dedicated subscriber connection. */
+export class RedisBus implements EventBus {
+  private readonly listeners = new Map<string, EventListener>();
+  private everReady = false;
+
+  constructor(
+    private readonly sub: Redis,
+    private readonly prefix = 'liveblog:',
+    private readonly onBadMessage: (channel: string, err: unknown) => void = () => undefined,
+  ) {
+    sub.on('message', (channel: string, message: string) => {
+      const blogId = blogIdFromChannel(this.prefix, channel);
+      const listener = blogId === null ? undefined : this.listeners.get(blogId);
+      if (!listener) return;
+      try {
+        listener.event(parseEvent(message));
+      } catch (err) {
+        this.onBadMessage(channel, err);
+      }
+    });
+    sub.on('ready', () => {
+      // ioredis re-subscribes by itself; messages published while we were away are gone, so tell the feeds.
+      if (this.everReady) for (const l of this.listeners.values()) l.reconnected();
+      this.everReady = true;
+    });
+  }
+
+  async subscribe(blogId: string, listener: EventListener): Promise<void> {
+    this.listeners.set(blogId, listener);
+    await this.sub.subscribe(blogKeys(this.prefix, blogId).channel);
+  }
+
+  async unsubscribe(blogId: string): Promise<void> {
+    this.listeners.delete(blogId);
+    await this.sub.unsubscribe(blogKeys(this.prefix, blogId).channel);
+  }
+
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.sub.quit().catch(() => this.sub.disconnect());
+  }
+}

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { call, connectEditor, connectReader, EventLog } from '../helpers/clients.js';
+import type { FreshSubscribeAck } from '../../src/schema.js';
+
+describe.each([
+  ['memory store', false],
+  ['redis store', true],
+])('the live path on the %s', (_name, useRedis) => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startApp(useRedis ? { redisUrl: inject('redisUrl'), prefix: `${uniqueId('live')}:` } : {});
+  });
+  afterAll(async () => {
+    await app.stop();
+  });
+
+  it('a reader receives an entry an editor posts, after a snapshot that already held the earlier ones', async () => {
+    const blogId = uniqueId('blog');
+    const editor = await connectEditor(app.url, app.token);
+    const reader = await connectReader(app.url);
+    try {
+      expect(await call(editor, 'blog:upsert', { id: blogId, title: 'Crisis' })).toMatchObject({ ok: true });
+      const first = await call<{ ok: true; entry: { id: string } }>(editor, 'entry:create', {
+        blogId,
+        body: 'first',
+      });
+      const log = new EventLog(reader);
+      const ack = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId });
+      expect(ack).toMatchObject({ ok: true, resumed: false, seq: 2, hasMore: false, pinned: null });
+      expect(ack.entries.map((e) => e.id)).toEqual([first.entry.id]);
+      const second = await call<{ ok: true; entry: { id: string } }>(editor, 'entry:create', {
+        blogId,
+        body: '**second**',
+      });
+      const [event] = await log.waitFor(1, blogId);
+      expect(event).toMatchObject({
+        v: 1,
+        type: 'entry.created',
+        blogId,
+        seq: 3,
+        entry: { id: second.entry.id },
+      });
+      expect(event?.entry.html).toBe('<p><strong>second</strong></p>');
+    } finally {
+      editor.close();
+      reader.close();
+    }
+  });
+});
