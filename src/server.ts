@@ -120,6 +120,10 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     serveClient: false,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
   });
+  // Each connection would otherwise keep its whole handshake request (headers, buffers) alive.
+  io.engine.on('connection', (raw: { request: unknown }) => {
+    raw.request = null;
+  });
   attachGateway(io, service, authenticate, log);
   new Gauge({
     name: 'liveblog_connected_sockets',

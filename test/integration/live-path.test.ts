@@ -41,7 +41,7 @@ describe.each([
         seq: 3,
         entry: { id: second.entry.id },
       });
-      expect(event?.entry.html).toBe('<p><strong>second</strong></p>');
+      expect(event?.type === 'entry.created' && event.entry.html).toBe('<p><strong>second</strong></p>');
     } finally {
       editor.close();
       reader.close();
