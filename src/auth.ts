@@ -25,7 +25,10 @@ export function createAuthenticator(options: {
   jwtSecret?: string | undefined;
 }): Authenticate {
   // Hashing both sides gives equal-length buffers, so the comparison's time says nothing about the token.
-  const table = options.editors.map((e) => ({ digest: digest(e.token), editor: { id: slugify(e.name), name: e.name } }));
+  const table = options.editors.map((e) => ({
+    digest: digest(e.token),
+    editor: { id: slugify(e.name), name: e.name },
+  }));
   const key = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
   return async (token) => {
     if (!token || token.length > 4096) return null;

@@ -3,23 +3,24 @@ import { z } from 'zod';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
-const EditorTokensSchema = z
-  .string()
-  .transform((raw, ctx) => {
-    const editors: { name: string; token: string }[] = [];
-    for (const pair of raw.split(',')) {
-      if (pair.trim() === '') continue;
-      const at = pair.lastIndexOf(':');
-      const name = at > 0 ? pair.slice(0, at).trim() : '';
-      const token = at > 0 ? pair.slice(at + 1).trim() : '';
-      if (!name || token.length < 8) {
-        ctx.addIssue({ code: 'custom', message: 'expected comma-separated name:token pairs, tokens of 8+ characters' });
-        return z.NEVER;
-      }
-      editors.push({ name, token });
+const EditorTokensSchema = z.string().transform((raw, ctx) => {
+  const editors: { name: string; token: string }[] = [];
+  for (const pair of raw.split(',')) {
+    if (pair.trim() === '') continue;
+    const at = pair.lastIndexOf(':');
+    const name = at > 0 ? pair.slice(0, at).trim() : '';
+    const token = at > 0 ? pair.slice(at + 1).trim() : '';
+    if (!name || token.length < 8) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected comma-separated name:token pairs, tokens of 8+ characters',
+      });
+      return z.NEVER;
     }
-    return editors;
-  });
+    editors.push({ name, token });
+  }
+  return editors;
+});
 
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
@@ -44,6 +45,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** Not in the SPEC's table: how many events per blog are kept for resume (default 1,000). */
   RESUME_LOG_MAX_EVENTS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
+  /** Not in the SPEC's table: editor writes per second per connection/editor (bursts of 2×); 0 = unlimited. */
+  EDITOR_WRITES_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(20),
 });
 
 export interface Config {
@@ -56,6 +59,7 @@ export interface Config {
   corsOrigins: string[];
   logLevel: (typeof LOG_LEVELS)[number];
   resumeLogMaxEvents: number;
+  editorWritesPerSecond: number;
 }
 
 export class ConfigError extends Error {
@@ -82,5 +86,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     corsOrigins: e.CORS_ORIGINS ?? [],
     logLevel: e.LOG_LEVEL,
     resumeLogMaxEvents: e.RESUME_LOG_MAX_EVENTS,
+    editorWritesPerSecond: e.EDITOR_WRITES_PER_SECOND,
   };
 }

@@ -31,7 +31,9 @@ export function invalid(message: string, path: (string | number)[] = []): AppErr
 /** Any thrown value → the SPEC's error body. Unknown errors become `internal` and never leak details. */
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof AppError) {
-    return err.issues ? { code: err.code, message: err.message, issues: err.issues } : { code: err.code, message: err.message };
+    return err.issues
+      ? { code: err.code, message: err.message, issues: err.issues }
+      : { code: err.code, message: err.message };
   }
   if (err instanceof ZodError) {
     const issues = err.issues.map((i) => ({

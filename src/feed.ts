@@ -10,7 +10,14 @@
  * - a ring of recent events, so most resumes need no Redis command either.
  */
 import type { Blog, Entry, LiveEvent } from './schema.js';
-import { formatCursor, parseCursor, type EventBus, type EventListener, type Snapshot, type Store } from './store/store.js';
+import {
+  formatCursor,
+  parseCursor,
+  type EventBus,
+  type EventListener,
+  type Snapshot,
+  type Store,
+} from './store/store.js';
 
 /** Newest entries kept in the snapshot cache: the largest `limit` a subscribe may ask for. */
 export const FEED_CACHE_ENTRIES = 100;
@@ -260,7 +267,13 @@ export class BlogFeed implements EventListener {
       have = this.lastSeq;
     }
     if (events.length !== this.lastSeq - c.seq) return null;
-    return { resumed: true, blog: cache.blog, events, cursor: formatCursor(cache.epoch, this.lastSeq), seq: this.lastSeq };
+    return {
+      resumed: true,
+      blog: cache.blog,
+      events,
+      cursor: formatCursor(cache.epoch, this.lastSeq),
+      seq: this.lastSeq,
+    };
   }
 
   /** The ring holds every event after `seq`. */

@@ -116,7 +116,8 @@ export class Liveblog {
       const result = await this.store.commit(commit);
       if (result.status === 'ok') return { entry, duplicate: false };
       if (result.status === 'duplicate') return { entry: result.entry, duplicate: true };
-      if (result.status === 'not_found') throw new AppError('not_found', `blog ${input.blogId} does not exist`);
+      if (result.status === 'not_found')
+        throw new AppError('not_found', `blog ${input.blogId} does not exist`);
       if (attempt >= WRITE_ATTEMPTS_MAX) throw unexpected(result);
     }
   }
@@ -159,7 +160,8 @@ export class Liveblog {
       commit.events.push({ type: 'entry.updated', at, entry });
       const result = await this.store.commit(commit);
       if (result.status === 'ok') return entry;
-      if (result.status === 'not_found') throw new AppError('not_found', `entry ${input.entryId} does not exist`);
+      if (result.status === 'not_found')
+        throw new AppError('not_found', `entry ${input.entryId} does not exist`);
       if (result.status === 'conflict' && input.version !== undefined && result.entryId === entry.id) {
         throw conflict(input.entryId);
       }
@@ -184,7 +186,8 @@ export class Liveblog {
         events: [{ type: 'entry.deleted', at, entryId: current.id }],
       });
       if (result.status === 'ok') return;
-      if (result.status === 'not_found') throw new AppError('not_found', `entry ${input.entryId} does not exist`);
+      if (result.status === 'not_found')
+        throw new AppError('not_found', `entry ${input.entryId} does not exist`);
       if (attempt >= WRITE_ATTEMPTS_MAX) throw unexpected(result);
     }
   }
@@ -226,7 +229,9 @@ export class Liveblog {
   }
 
   /** Entries page plus the position of the latest event, read consistently (HTTP GET entries). */
-  async entriesWithCursor(payload: unknown): Promise<{ entries: Entry[]; hasMore: boolean; cursor: string; seq: number }> {
+  async entriesWithCursor(
+    payload: unknown,
+  ): Promise<{ entries: Entry[]; hasMore: boolean; cursor: string; seq: number }> {
     const q = EntriesQuerySchema.parse(payload);
     const limit = q.limit ?? PAGE_LIMIT_DEFAULT;
     if (q.before === undefined && !q.keyEvents) {
@@ -249,7 +254,14 @@ export class Liveblog {
   async pageData(
     blogId: string,
     limit = PAGE_LIMIT_DEFAULT,
-  ): Promise<{ blog: Blog; entries: Entry[]; pinned: Entry | null; hasMore: boolean; cursor: string; seq: number }> {
+  ): Promise<{
+    blog: Blog;
+    entries: Entry[];
+    pinned: Entry | null;
+    hasMore: boolean;
+    cursor: string;
+    seq: number;
+  }> {
     BlogIdSchema.parse(blogId);
     const snap = await this.store.snapshot(blogId, limit);
     if (!snap) throw new AppError('not_found', `blog ${blogId} does not exist`);
@@ -267,7 +279,10 @@ export class Liveblog {
   async eventsAfter(
     blogId: string,
     cursor: string | undefined,
-  ): Promise<{ resumed: true; events: LiveEvent[]; cursor: string; seq: number } | { resumed: false; cursor: string; seq: number }> {
+  ): Promise<
+    | { resumed: true; events: LiveEvent[]; cursor: string; seq: number }
+    | { resumed: false; cursor: string; seq: number }
+  > {
     BlogIdSchema.parse(blogId);
     const head = await this.store.head(blogId);
     if (!head) throw new AppError('not_found', `blog ${blogId} does not exist`);
@@ -276,7 +291,12 @@ export class Liveblog {
       const events = await this.store.readEvents(blogId, c[1], Number(c[2]));
       if (events) {
         const last = events[events.length - 1];
-        return { resumed: true, events, cursor: last ? last.cursor : cursor ?? '', seq: last ? last.seq : Number(c[2]) };
+        return {
+          resumed: true,
+          events,
+          cursor: last ? last.cursor : (cursor ?? ''),
+          seq: last ? last.seq : Number(c[2]),
+        };
       }
     }
     return { resumed: false, cursor: `${head.epoch}.${head.seq}`, seq: head.seq };
@@ -289,7 +309,10 @@ export class Liveblog {
    * joins its socket to the stream and sends the answer, so the socket receives every event after the
    * answer's `seq`, after the answer, and none before it.
    */
-  async subscribe(payload: unknown, accept: (ack: FreshSubscribeAck | ResumedSubscribeAck) => void): Promise<void> {
+  async subscribe(
+    payload: unknown,
+    accept: (ack: FreshSubscribeAck | ResumedSubscribeAck) => void,
+  ): Promise<void> {
     const input = SubscribeSchema.parse(payload);
     const limit = input.limit ?? PAGE_LIMIT_DEFAULT;
     const feed = await this.hub.acquire(input.blogId);

@@ -7,7 +7,18 @@ import MarkdownIt from 'markdown-it';
 import sanitizeHtml from 'sanitize-html';
 
 const md = new MarkdownIt('zero', { html: false, linkify: true, breaks: true })
-  .enable(['paragraph', 'newline', 'emphasis', 'link', 'autolink', 'linkify', 'blockquote', 'list', 'escape', 'entity'])
+  .enable([
+    'paragraph',
+    'newline',
+    'emphasis',
+    'link',
+    'autolink',
+    'linkify',
+    'blockquote',
+    'list',
+    'escape',
+    'entity',
+  ])
   .enable(['text_join', 'balance_pairs', 'fragments_join'], true);
 
 const ALLOWED_SCHEMES = ['http', 'https', 'mailto'];

@@ -106,6 +106,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     corsOrigins: config.corsOrigins,
     assetsDir: ASSETS_DIR,
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    editorWritesPerSecond: config.editorWritesPerSecond,
     accepting: () => accepting,
     log,
   });
@@ -124,7 +125,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   io.engine.on('connection', (raw: { request: unknown }) => {
     raw.request = null;
   });
-  attachGateway(io, service, authenticate, log);
+  attachGateway(io, service, authenticate, log, { editorWritesPerSecond: config.editorWritesPerSecond });
   new Gauge({
     name: 'liveblog_connected_sockets',
     help: 'Socket.IO connections on this instance',

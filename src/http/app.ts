@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { bearerToken, type Authenticate } from '../auth.js';
 import { AppError, HTTP_STATUS, isInternal, toErrorBody } from '../errors.js';
 import type { Editor, Liveblog } from '../liveblog.js';
+import { KeyedRateLimiter } from '../rate-limit.js';
 import { EntriesHttpQuerySchema } from '../schema.js';
 import { renderBlogPage, renderConsolePage, renderIndexPage, renderNotFoundPage } from './pages.js';
 
@@ -32,6 +33,8 @@ export interface HttpAppOptions {
   /** Folder of the built browser bundles, served at /assets. */
   assetsDir: string;
   metrics: () => Promise<{ contentType: string; body: string }>;
+  /** Editor writes per editor per second (bursts of twice that); 0 = unlimited. */
+  editorWritesPerSecond: number;
   /** False while shutting down: /readyz answers 503. */
   accepting: () => boolean;
   log: { error(obj: object, msg: string): void };
@@ -77,11 +80,17 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   // ---- JSON API ----------------------------------------------------------------------------------
   const api = express.Router();
+  const limiter = new KeyedRateLimiter(options.editorWritesPerSecond);
   api.use(express.json({ limit: HTTP_BODY_MAX_BYTES, type: () => true }));
 
-  const editorOnly = async (req: Request, res: Response<unknown, Locals>, next: NextFunction): Promise<void> => {
+  const editorOnly = async (
+    req: Request,
+    res: Response<unknown, Locals>,
+    next: NextFunction,
+  ): Promise<void> => {
     const editor = await authenticate(bearerToken(req.headers.authorization));
-    if (!editor) throw new AppError('unauthorized', 'a valid editor token is required (Authorization: Bearer …)');
+    if (!editor)
+      throw new AppError('unauthorized', 'a valid editor token is required (Authorization: Bearer …)');
     res.locals.editor = editor;
     next();
   };
@@ -92,7 +101,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const body = (req: Request): Record<string, unknown> => {
     const b: unknown = req.body;
     if (b === undefined) return {};
-    if (typeof b !== 'object' || b === null || Array.isArray(b)) throw new AppError('invalid', 'the body must be a JSON object', [{ path: [], message: 'expected an object' }]);
+    if (typeof b !== 'object' || b === null || Array.isArray(b))
+      throw new AppError('invalid', 'the body must be a JSON object', [
+        { path: [], message: 'expected an object' },
+      ]);
     return b as Record<string, unknown>;
   };
 
@@ -113,14 +125,20 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   api.put('/blogs/:blogId', editorOnly, async (req, res: Response<unknown, Locals>) => {
     const input = body(req);
     if (input.id !== undefined && input.id !== req.params.blogId) {
-      throw new AppError('invalid', 'id in the body differs from the URL', [{ path: ['id'], message: 'must match the URL' }]);
+      throw new AppError('invalid', 'id in the body differs from the URL', [
+        { path: ['id'], message: 'must match the URL' },
+      ]);
     }
     const { blog, created } = await service.upsertBlog(editorOf(res), { ...input, id: req.params.blogId });
     res.status(created ? 201 : 200).json({ blog });
   });
   api.post('/blogs/:blogId/entries', editorOnly, async (req, res: Response<unknown, Locals>) => {
     const key = req.get('Idempotency-Key');
-    const input = { ...body(req), blogId: req.params.blogId, ...(key !== undefined ? { idempotencyKey: key } : {}) };
+    const input = {
+      ...body(req),
+      blogId: req.params.blogId,
+      ...(key !== undefined ? { idempotencyKey: key } : {}),
+    };
     const { entry, duplicate } = await service.createEntry(editorOf(res), input);
     res.status(duplicate ? 200 : 201).json(duplicate ? { entry, duplicate: true } : { entry });
   });
@@ -129,10 +147,18 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     let version: number | undefined;
     if (ifMatch !== undefined) {
       const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(ifMatch);
-      if (!m?.[1]) throw new AppError('invalid', 'If-Match must be an entry version', [{ path: ['version'], message: 'expected a number' }]);
+      if (!m?.[1])
+        throw new AppError('invalid', 'If-Match must be an entry version', [
+          { path: ['version'], message: 'expected a number' },
+        ]);
       version = Number(m[1]);
     }
-    const input = { ...body(req), blogId: req.params.blogId, entryId: req.params.entryId, ...(version ? { version } : {}) };
+    const input = {
+      ...body(req),
+      blogId: req.params.blogId,
+      entryId: req.params.entryId,
+      ...(version ? { version } : {}),
+    };
     res.json({ entry: await service.updateEntry(editorOf(res), input) });
   });
   api.delete('/blogs/:blogId/entries/:entryId', editorOnly, async (req, res: Response<unknown, Locals>) => {
@@ -176,9 +202,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     let mapped: unknown = err;
     const e = err as { type?: unknown; status?: unknown };
-    if (e.type === 'entity.too.large') mapped = new AppError('too_large', `request body over ${HTTP_BODY_MAX_BYTES} bytes`);
-    else if (e.type === 'entity.parse.failed') mapped = new AppError('invalid', 'the body is not valid JSON', [{ path: [], message: 'malformed JSON' }]);
-    else if (typeof e.status === 'number' && e.status === 404) mapped = new AppError('not_found', 'not found');
+    if (e.type === 'entity.too.large')
+      mapped = new AppError('too_large', `request body over ${HTTP_BODY_MAX_BYTES} bytes`);
+    else if (e.type === 'entity.parse.failed')
+      mapped = new AppError('invalid', 'the body is not valid JSON', [
+        { path: [], message: 'malformed JSON' },
+      ]);
+    else if (typeof e.status === 'number' && e.status === 404)
+      mapped = new AppError('not_found', 'not found');
     const errorBody = toErrorBody(mapped);
     if (errorBody.code === 'internal') options.log.error({ err, path: req.path }, 'request failed');
     if (res.headersSent) return;

@@ -1,34 +1,341 @@
-// Placeholder until the browser-client work lands; same signatures.
+/**
+ * Server-rendered HTML pages (SPEC §5, §7). Pure functions: data in, HTML string out. Every string from
+ * data is escaped; the only markup inserted as is, is entry.html, which the server sanitised (render.ts).
+ * The page's CSP forbids inline scripts and styles, so behaviour and looks come from /assets; the JSON
+ * blocks below are data (`application/ld+json`, `application/json`), not scripts, with `<` escaped.
+ */
 import type { Blog, Entry } from '../schema.js';
+import { toPlainText } from '../render.js';
 
 export interface PageContext {
+  /** e.g. "http://127.0.0.1:3000", no trailing slash. */
   origin: string;
 }
 
-const esc = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-
-export function renderIndexPage(_ctx: PageContext, blogs: Blog[]): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>liveblog</title></head><body><h1>Live blogs</h1><ul>${blogs
-    .map((b) => `<li><a href="/blogs/${esc(b.id)}">${esc(b.title)}</a></li>`)
-    .join('')}</ul></body></html>`;
+export interface BlogPageData {
+  blog: Blog;
+  entries: Entry[];
+  pinned: Entry | null;
+  hasMore: boolean;
+  cursor: string;
+  seq: number;
 }
 
-export function renderBlogPage(
-  _ctx: PageContext,
-  data: { blog: Blog; entries: Entry[]; pinned: Entry | null; hasMore: boolean; cursor: string; seq: number },
-): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(data.blog.title)}</title></head><body><h1>${esc(
-    data.blog.title,
-  )}</h1><ol>${data.entries
-    .map((e) => `<li id="entry-${esc(e.id)}"><time datetime="${esc(e.createdAt)}">${esc(e.createdAt)}</time>${e.html}</li>`)
-    .join('')}</ol></body></html>`;
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+const HEADLINE_MAX_CHARS = 110;
+const DESCRIPTION_MAX_CHARS = 200;
+
+/** Escapes text for HTML content and double-quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
 }
 
-export function renderConsolePage(_ctx: PageContext): string {
-  return '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Console</title></head><body><h1>Editor console</h1><p>Coming soon.</p></body></html>';
+/** JSON for a data `<script>` block: `<` becomes \u003c, so nothing inside can close the element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-export function renderNotFoundPage(_ctx: PageContext, message: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Not found</title></head><body><h1>Not found</h1><p>${esc(message)}</p></body></html>`;
+const utcFormat = new Intl.DateTimeFormat('en-GB', {
+  dateStyle: 'medium',
+  timeStyle: 'short',
+  timeZone: 'UTC',
+});
+const utcClock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
+function utc(iso: string, format: Intl.DateTimeFormat): string {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? iso : `${format.format(at)} UTC`;
+}
+
+function blogUrl(ctx: PageContext, blogId: string): string {
+  return `${ctx.origin}/blogs/${encodeURIComponent(blogId)}`;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The entry's headline, or the first line of its text (the client's lib/jsonld.ts does the same). */
+function entryHeadline(entry: Entry, plain: string): string {
+  return entry.headline || truncate(plain.split('\n')[0] ?? '', HEADLINE_MAX_CHARS);
+}
+
+function isEdited(entry: Entry): boolean {
+  return entry.version > 1 && entry.updatedAt !== entry.createdAt;
+}
+
+function layout(opts: {
+  ctx: PageContext;
+  title: string;
+  bodyClass: string;
+  head?: string;
+  script?: 'reader' | 'console';
+  main: string;
+}): string {
+  const script = opts.script ? `\n<script src="/assets/${opts.script}.js" defer></script>` : '';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(opts.title)}</title>
+<link rel="stylesheet" href="/assets/style.css">${opts.head ?? ''}${script}
+</head>
+<body class="${opts.bodyClass}">
+<a class="skip-link" href="#main">Skip to content</a>
+<header class="site-header"><a class="site-name" href="/">liveblog</a></header>
+<main id="main" tabindex="-1">
+${opts.main}
+</main>
+</body>
+</html>
+`;
+}
+
+// ---- GET / -------------------------------------------------------------------------------------
+
+export function renderIndexPage(ctx: PageContext, blogs: Blog[]): string {
+  const items = blogs
+    .map(
+      (b) => `<li class="blog-card">
+<a class="blog-card-title" href="/blogs/${escapeHtml(encodeURIComponent(b.id))}">${escapeHtml(b.title)}</a>
+<span class="blog-status" data-status="${b.status === 'ended' ? 'ended' : 'live'}">${b.status === 'ended' ? 'Ended' : 'Live'}</span>
+${b.description ? `<p>${escapeHtml(b.description)}</p>` : ''}
+</li>`,
+    )
+    .join('\n');
+  return layout({
+    ctx,
+    title: 'Live blogs',
+    bodyClass: 'index',
+    head: `\n<link rel="canonical" href="${escapeHtml(`${ctx.origin}/`)}">`,
+    main: `<h1>Live blogs</h1>
+${blogs.length ? `<ul class="blog-list">\n${items}\n</ul>` : '<p>No live blogs yet.</p>'}
+<p class="console-link"><a href="/console">Editor console</a></p>`,
+  });
+}
+
+// ---- GET /blogs/:blogId ------------------------------------------------------------------------
+
+export function renderEntry(ctx: PageContext, entry: Entry): string {
+  const id = `entry-${entry.id}`;
+  const permalink = `${blogUrl(ctx, entry.blogId)}#${id}`;
+  const classes = ['entry', entry.keyEvent ? 'key-event' : '', entry.pinned ? 'pinned' : '']
+    .filter(Boolean)
+    .join(' ');
+  const badges =
+    (entry.pinned ? '<span class="badge badge-pinned">Pinned</span>' : '') +
+    (entry.keyEvent ? '<span class="badge badge-key">Key event</span>' : '');
+  const updated = isEdited(entry)
+    ? `<span class="entry-updated">Updated <time datetime="${escapeHtml(entry.updatedAt)}" data-format="clock">${escapeHtml(utc(entry.updatedAt, utcClock))}</time></span>`
+    : '';
+  return `<li class="${classes}" id="${escapeHtml(id)}" tabindex="-1" data-version="${entry.version}"><article class="entry-article">
+<div class="entry-meta">${badges}<a class="entry-time" href="#${escapeHtml(id)}"><time datetime="${escapeHtml(entry.createdAt)}" data-format="relative">${escapeHtml(utc(entry.createdAt, utcFormat))}</time></a>${updated}</div>
+${entry.headline ? `<h3 class="entry-headline">${escapeHtml(entry.headline)}</h3>\n` : ''}<div class="entry-body">${entry.html}</div>
+<footer class="entry-footer"><span class="entry-author">By ${escapeHtml(entry.author.name)}</span><a class="permalink" href="${escapeHtml(permalink)}">Permalink</a><button type="button" class="copy-link" data-url="${escapeHtml(permalink)}" hidden>Copy link</button></footer>
+</article></li>`;
+}
+
+/** schema.org LiveBlogPosting for the page (SPEC §7). */
+export function liveBlogPosting(ctx: PageContext, blog: Blog, entries: Entry[]): Record<string, unknown> {
+  const url = blogUrl(ctx, blog.id);
+  let modified = blog.updatedAt;
+  for (const entry of entries) if (entry.updatedAt > modified) modified = entry.updatedAt;
+  const posting: Record<string, unknown> = {
+    '@context': 'https://schema.org',
+    '@type': 'LiveBlogPosting',
+    '@id': url,
+    url,
+    headline: blog.title,
+    description: blog.description,
+    datePublished: blog.createdAt,
+    dateModified: modified,
+    coverageStartTime: blog.createdAt,
+  };
+  if (blog.status === 'ended') posting['coverageEndTime'] = blog.updatedAt;
+  posting['liveBlogUpdate'] = entries.map((entry) => {
+    const articleBody = toPlainText(entry.html);
+    return {
+      '@type': 'BlogPosting',
+      headline: entryHeadline(entry, articleBody),
+      articleBody,
+      datePublished: entry.createdAt,
+      dateModified: entry.updatedAt,
+      author: { '@type': 'Person', name: entry.author.name },
+      url: `${url}#entry-${entry.id}`,
+    };
+  });
+  return posting;
+}
+
+export function renderBlogPage(ctx: PageContext, data: BlogPageData): string {
+  const { blog, pinned } = data;
+  const url = blogUrl(ctx, blog.id);
+  const rest = data.entries.filter((e) => e.id !== pinned?.id);
+  const shown = pinned ? [pinned, ...rest] : rest;
+  const all = [...shown].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  const keyEvents = all.filter((e) => e.keyEvent);
+  const ended = blog.status === 'ended';
+  const firstEntry = all[0];
+  const description = truncate(
+    blog.description || (firstEntry ? toPlainText(firstEntry.html) : `Live updates: ${blog.title}`),
+    DESCRIPTION_MAX_CHARS,
+  );
+  const state = {
+    blog,
+    entries: data.entries,
+    pinned,
+    hasMore: data.hasMore,
+    cursor: data.cursor,
+    seq: data.seq,
+  };
+
+  const head = `
+<meta name="description" content="${escapeHtml(description)}">
+<link rel="canonical" href="${escapeHtml(url)}">
+<meta property="og:type" content="article">
+<meta property="og:site_name" content="liveblog">
+<meta property="og:title" content="${escapeHtml(blog.title)}">
+<meta property="og:description" content="${escapeHtml(description)}">
+<meta property="og:url" content="${escapeHtml(url)}">
+<meta property="article:published_time" content="${escapeHtml(blog.createdAt)}">
+<meta property="article:modified_time" content="${escapeHtml(blog.updatedAt)}">
+<meta name="twitter:card" content="summary">
+<script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(liveBlogPosting(ctx, blog, all))}</script>
+<script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`;
+
+  const keyEventItems = keyEvents
+    .map(
+      (e) =>
+        `<li><time datetime="${escapeHtml(e.createdAt)}" data-format="relative">${escapeHtml(utc(e.createdAt, utcFormat))}</time> <a href="#entry-${escapeHtml(e.id)}" data-entry-id="${escapeHtml(e.id)}">${escapeHtml(entryHeadline(e, toPlainText(e.html)))}</a></li>`,
+    )
+    .join('\n');
+
+  const main = `<div class="blog-layout">
+<header class="blog-header">
+<p class="blog-status" id="blog-status" data-status="${ended ? 'ended' : 'live'}">${ended ? 'This live blog has ended.' : 'Live'}</p>
+<h1 id="blog-title">${escapeHtml(blog.title)}</h1>
+<p class="blog-description" id="blog-description"${blog.description ? '' : ' hidden'}>${escapeHtml(blog.description)}</p>
+<p class="connection" id="connection-state" role="status" hidden></p>
+</header>
+<aside class="key-events" id="key-events" aria-labelledby="key-events-title"${keyEvents.length ? '' : ' hidden'}>
+<h2 id="key-events-title">Key events</h2>
+<ol class="key-events-list" id="key-events-list">
+${keyEventItems}
+</ol>
+</aside>
+<section class="feed" aria-labelledby="feed-title">
+<h2 id="feed-title" class="visually-hidden">Updates</h2>
+<button type="button" class="new-updates" id="new-updates" hidden></button>
+<ol class="entries" id="feed">
+${shown.map((e) => renderEntry(ctx, e)).join('\n')}
+</ol>
+${shown.length ? '' : '<p class="empty">No updates yet.</p>'}
+<p class="feed-error" id="feed-error" role="alert"></p>
+<button type="button" class="load-older" id="load-older" hidden>Load older updates</button>
+</section>
+<div class="visually-hidden" id="announcer" aria-live="polite" aria-atomic="true"></div>
+</div>`;
+
+  return layout({ ctx, title: blog.title, bodyClass: 'reader', head, script: 'reader', main });
+}
+
+// ---- GET /console --------------------------------------------------------------------------------
+
+function field(id: string, label: string, control: string, hint = ''): string {
+  return `<div class="field">
+<label for="${id}">${label}</label>${hint ? `\n<p class="hint" id="${id}-hint">${hint}</p>` : ''}
+${control}
+<p class="field-error" id="${id}-error" data-error-for="${id}"></p>
+</div>`;
+}
+
+export function renderConsolePage(ctx: PageContext): string {
+  const main = `<div class="console-layout">
+<header class="console-header">
+<h1>Editor console</h1>
+<p class="connection" id="connection-state" role="status" hidden></p>
+<button type="button" class="secondary" id="sign-out" hidden>Sign out</button>
+</header>
+<noscript><p class="notice">The editor console needs JavaScript.</p></noscript>
+
+<section class="panel" id="signin" aria-labelledby="signin-title">
+<h2 id="signin-title">Sign in</h2>
+<form id="signin-form" novalidate>
+${field('token', 'Editor token', '<input id="token" name="token" type="password" autocomplete="current-password" required aria-describedby="token-hint token-error">', 'Kept only in this tab (sessionStorage) until you sign out or close it.')}
+<button type="submit">Sign in</button>
+</form>
+</section>
+
+<div id="workspace" hidden>
+<section class="panel" id="blog-panel" aria-labelledby="blog-panel-title">
+<h2 id="blog-panel-title">Blog</h2>
+<div class="blog-picker">
+${field('blog-select', 'Choose a blog', '<select id="blog-select"><option value="">— choose —</option></select>')}
+<p class="readers">Readers now: <output id="reader-count" aria-live="off">–</output></p>
+<p><a id="open-reader" href="/" target="_blank" rel="noopener" hidden>Open the reader page</a></p>
+</div>
+<details id="blog-form-details">
+<summary>Create a blog or change this one</summary>
+<form id="blog-form" novalidate>
+${field('blog-id', 'Id (slug)', '<input id="blog-id" name="id" required pattern="[a-z0-9][a-z0-9-]{0,63}" autocomplete="off" spellcheck="false" aria-describedby="blog-id-hint blog-id-error">', 'Lower-case letters, digits and "-", e.g. crisis-in-ukraine.')}
+${field('blog-title', 'Title', '<input id="blog-title" name="title" required maxlength="200" aria-describedby="blog-title-error">')}
+${field('blog-description', 'Description', '<textarea id="blog-description" name="description" rows="2" maxlength="2000" aria-describedby="blog-description-error"></textarea>')}
+${field('blog-status', 'Status', '<select id="blog-status" name="status" aria-describedby="blog-status-error"><option value="live">Live</option><option value="ended">Ended</option></select>')}
+<p class="form-error" id="blog-form-error" role="alert"></p>
+<button type="submit">Save blog</button>
+</form>
+</details>
+</section>
+
+<section class="panel" id="compose-panel" aria-labelledby="compose-title" hidden>
+<h2 id="compose-title">New entry</h2>
+<form id="compose-form" novalidate>
+${field('compose-headline', 'Headline (optional)', '<input id="compose-headline" name="headline" maxlength="200" aria-describedby="compose-headline-error">')}
+${field('compose-body', 'Text', '<textarea id="compose-body" name="body" rows="7" required aria-describedby="compose-body-hint compose-body-error"></textarea>', 'Markdown: **bold**, *italic*, [link](https://…), "> " quotes, "- " lists. Ctrl+Enter or ⌘+Enter posts.')}
+<div class="preview-box"><p class="preview-label" id="compose-preview-label">Preview</p><div class="preview entry-body" id="compose-preview" aria-labelledby="compose-preview-label"></div></div>
+<div class="toggles">
+<label><input type="checkbox" id="compose-key" name="keyEvent"> Key event</label>
+<label><input type="checkbox" id="compose-pinned" name="pinned"> Pin to top</label>
+</div>
+<p class="form-error" id="compose-error" role="alert"></p>
+<p class="form-status" id="compose-status" role="status"></p>
+<button type="submit" id="compose-submit">Post</button>
+</form>
+</section>
+
+<section class="panel" id="entries-panel" aria-labelledby="entries-title" hidden>
+<h2 id="entries-title">Entries</h2>
+<p class="form-error" id="entries-error" role="alert"></p>
+<ol class="admin-entries" id="admin-entries"></ol>
+<button type="button" class="secondary" id="admin-load-older" hidden>Load older entries</button>
+</section>
+</div>
+</div>`;
+  return layout({
+    ctx,
+    title: 'Editor console — liveblog',
+    bodyClass: 'console',
+    head: '\n<meta name="robots" content="noindex">',
+    script: 'console',
+    main,
+  });
+}
+
+// ---- 404 -----------------------------------------------------------------------------------------
+
+export function renderNotFoundPage(ctx: PageContext, message: string): string {
+  return layout({
+    ctx,
+    title: 'Not found — liveblog',
+    bodyClass: 'not-found',
+    head: '\n<meta name="robots" content="noindex">',
+    main: `<h1>Not found</h1>\n<p>${escapeHtml(message)}</p>\n<p><a href="/">See all live blogs</a></p>`,
+  });
 }

@@ -6,6 +6,7 @@ import type { Namespace, Server, Socket } from 'socket.io';
 import type { Authenticate } from '../auth.js';
 import { AppError, isInternal, toErrorBody } from '../errors.js';
 import type { Editor, Liveblog } from '../liveblog.js';
+import { TokenBucket } from '../rate-limit.js';
 import { SUBSCRIPTIONS_PER_SOCKET_MAX, UnsubscribeSchema, type ErrorBody } from '../schema.js';
 
 type Ack = (answer: unknown) => void;
@@ -17,7 +18,7 @@ interface SocketState {
 }
 
 export interface GatewayOptions {
-  /** Editor writes allowed per socket per second, sustained (a burst of twice that is allowed). */
+  /** Editor writes allowed per socket per second, sustained (a burst of twice that); 0 = unlimited. Default 20. */
   editorWritesPerSecond?: number;
 }
 
@@ -71,7 +72,10 @@ export function attachGateway(
       const blogId = isRecord(payload) && typeof payload.blogId === 'string' ? payload.blogId : undefined;
       const already = blogId !== undefined && state.blogs.has(blogId);
       if (!already && state.blogs.size >= SUBSCRIPTIONS_PER_SOCKET_MAX) {
-        fail(reply, new AppError('rate_limited', `at most ${SUBSCRIPTIONS_PER_SOCKET_MAX} blogs per connection`));
+        fail(
+          reply,
+          new AppError('rate_limited', `at most ${SUBSCRIPTIONS_PER_SOCKET_MAX} blogs per connection`),
+        );
         return;
       }
       service
@@ -130,7 +134,10 @@ export function attachGateway(
     const write = (event: string, handler: (payload: unknown) => Promise<unknown>): void => {
       on(socket, event, (payload) => {
         const now = Date.now();
-        bucket.tokens = Math.min(writesPerSecond * 2, bucket.tokens + ((now - bucket.at) / 1000) * writesPerSecond);
+        bucket.tokens = Math.min(
+          writesPerSecond * 2,
+          bucket.tokens + ((now - bucket.at) / 1000) * writesPerSecond,
+        );
         bucket.at = now;
         if (bucket.tokens < 1) {
           return Promise.reject(new AppError('rate_limited', 'too many writes; slow down'));

@@ -191,7 +191,11 @@ export class MemoryStore implements Store {
     return Promise.resolve(missing === 0 ? [] : s.log.slice(s.log.length - missing));
   }
 
-  reportReaders(instanceId: string, counts: Map<string, number>, ttlMs: number): Promise<Map<string, number>> {
+  reportReaders(
+    instanceId: string,
+    counts: Map<string, number>,
+    ttlMs: number,
+  ): Promise<Map<string, number>> {
     const now = Date.now();
     this.presence.set(instanceId, { counts: new Map(counts), expiresAtMs: now + ttlMs });
     const totals = new Map<string, number>();
@@ -201,7 +205,8 @@ export class MemoryStore implements Store {
         this.presence.delete(id);
         continue;
       }
-      for (const blogId of counts.keys()) totals.set(blogId, (totals.get(blogId) ?? 0) + (p.counts.get(blogId) ?? 0));
+      for (const blogId of counts.keys())
+        totals.set(blogId, (totals.get(blogId) ?? 0) + (p.counts.get(blogId) ?? 0));
     }
     return Promise.resolve(totals);
   }

@@ -111,7 +111,9 @@ export class RedisStore implements Store {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.get(blogKeys(this.prefix, id).blog);
     const rows = (await pipeline.exec()) ?? [];
-    const blogs = rows.flatMap(([err, json]) => (!err && typeof json === 'string' ? [JSON.parse(json) as Blog] : []));
+    const blogs = rows.flatMap(([err, json]) =>
+      !err && typeof json === 'string' ? [JSON.parse(json) as Blog] : [],
+    );
     return blogs.sort((x, y) => (x.updatedAt < y.updatedAt ? 1 : -1));
   }
 
@@ -191,7 +193,8 @@ export class RedisStore implements Store {
           else stale.push(instance);
         }
       }
-      if (stale.length > 0) void this.redis.hdel(blogKeys(this.prefix, blogId).readers, ...stale).catch(() => 0);
+      if (stale.length > 0)
+        void this.redis.hdel(blogKeys(this.prefix, blogId).readers, ...stale).catch(() => 0);
       totals.set(blogId, total);
     });
     return totals;

@@ -1,0 +1,44 @@
+/** A token bucket: `ratePerSecond` sustained, bursts up to `burst`. Per instance, in memory. */
+export class TokenBucket {
+  private tokens: number;
+  private at = Date.now();
+
+  constructor(
+    private readonly ratePerSecond: number,
+    private readonly burst = ratePerSecond * 2,
+  ) {
+    this.tokens = burst;
+  }
+
+  /** Takes one token; false when the caller is over its rate. A rate of 0 means unlimited. */
+  take(): boolean {
+    if (this.ratePerSecond <= 0) return true;
+    const now = Date.now();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.at) / 1000) * this.ratePerSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/** One bucket per key (e.g. per editor), forgotten after a quiet minute. */
+export class KeyedRateLimiter {
+  private readonly buckets = new Map<string, { bucket: TokenBucket; seen: number }>();
+
+  constructor(private readonly ratePerSecond: number) {}
+
+  take(key: string): boolean {
+    const now = Date.now();
+    if (this.buckets.size > 10_000) {
+      for (const [k, v] of this.buckets) if (now - v.seen > 60_000) this.buckets.delete(k);
+    }
+    let row = this.buckets.get(key);
+    if (!row) {
+      row = { bucket: new TokenBucket(this.ratePerSecond), seen: now };
+      this.buckets.set(key, row);
+    }
+    row.seen = now;
+    return row.bucket.take();
+  }
+}
