@@ -89,8 +89,10 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     next: NextFunction,
   ): Promise<void> => {
     const editor = await authenticate(bearerToken(req.headers.authorization));
-    if (!editor)
+    if (!editor) {
       throw new AppError('unauthorized', 'a valid editor token is required (Authorization: Bearer …)');
+    }
+    if (!limiter.take(editor.id)) throw new AppError('rate_limited', 'too many writes; slow down');
     res.locals.editor = editor;
     next();
   };

@@ -130,21 +130,13 @@ export function attachGateway(
     }
     const state: SocketState = { blogs: new Set(), editor };
     wireReader(editors, socket, state);
-    const bucket = { tokens: writesPerSecond * 2, at: Date.now() };
+    const bucket = new TokenBucket(writesPerSecond);
     const write = (event: string, handler: (payload: unknown) => Promise<unknown>): void => {
-      on(socket, event, (payload) => {
-        const now = Date.now();
-        bucket.tokens = Math.min(
-          writesPerSecond * 2,
-          bucket.tokens + ((now - bucket.at) / 1000) * writesPerSecond,
-        );
-        bucket.at = now;
-        if (bucket.tokens < 1) {
-          return Promise.reject(new AppError('rate_limited', 'too many writes; slow down'));
-        }
-        bucket.tokens -= 1;
-        return handler(payload);
-      });
+      on(socket, event, (payload) =>
+        bucket.take()
+          ? handler(payload)
+          : Promise.reject(new AppError('rate_limited', 'too many writes; slow down')),
+      );
     };
     write('blog:upsert', async (p) => ({ ok: true, blog: (await service.upsertBlog(editor, p)).blog }));
     write('entry:create', async (p) => ({ ok: true, ...(await service.createEntry(editor, p)) }));
