@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+function rejection(env: Record<string, string>): Error {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof Error) return err;
+    throw new Error(`loadConfig threw a non-Error: ${String(err)}`);
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    expect(loadConfig({})).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      redisUrl: undefined,
+      redisPrefix: 'liveblog:',
+      editorTokens: [],
+      jwtSecret: undefined,
+      corsOrigins: [],
+      logLevel: 'info',
+    });
+  });
+
+  it('treats empty strings as unset', () => {
+    expect(loadConfig({ PORT: '', REDIS_URL: '', LOG_LEVEL: '' })).toMatchObject({
+      port: 3000,
+      redisUrl: undefined,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every documented variable', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL: 'rediss://cache.example:6380',
+      REDIS_PREFIX: 'lb-test:',
+      EDITOR_TOKENS: 'Alice Smith:s3cr3t-one,Wire desk:s3cr3t-two',
+      JWT_SECRET: 'a-secret-of-sixteen-plus',
+      CORS_ORIGINS: 'https://a.example, https://b.example',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      redisUrl: 'rediss://cache.example:6380',
+      redisPrefix: 'lb-test:',
+      editorTokens: [
+        { name: 'Alice Smith', token: 's3cr3t-one' },
+        { name: 'Wire desk', token: 's3cr3t-two' },
+      ],
+      jwtSecret: 'a-secret-of-sixteen-plus',
+      corsOrigins: ['https://a.example', 'https://b.example'],
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['REDIS_URL', 'http://x'],
+    ['LOG_LEVEL', 'loud'],
+    ['EDITOR_TOKENS', 'garbage'],
+    ['EDITOR_TOKENS', 'Alice:short'],
+    ['JWT_SECRET', 'too-short'],
+    ['CORS_ORIGINS', 'not a url'],
+  ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {
+    const err = rejection({ [name]: value });
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toContain(name);
+    expect(err.message).not.toContain('\n');
+  });
+
+  it('never echoes an editor token in the error message', () => {
+    const err = rejection({ EDITOR_TOKENS: 'Alice:tiny' });
+    expect(err.message).not.toContain('tiny');
+  });
+});
