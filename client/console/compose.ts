@@ -1,0 +1,103 @@
+/**
+ * The compose form: live preview, Ctrl/Cmd+Enter to post, and network-safe posting — one
+ * idempotencyKey per composed entry, reused for every retry, so a post can never appear twice.
+ */
+import type { Socket } from 'socket.io-client';
+import type { Entry } from '../../src/schema.js';
+import { byId } from '../lib/dom.js';
+import { renderPreview } from '../lib/preview.js';
+import { request, showError } from './request.js';
+
+/** Attempts before giving the text back to the editor (each waits ACK_TIMEOUT_MS for an answer). */
+const POST_MAX_ATTEMPTS = 4;
+const RETRY_BASE_DELAY_MS = 1_000;
+
+const wait = (ms: number): Promise<void> => new Promise((resolve) => window.setTimeout(resolve, ms));
+
+export class Compose {
+  private readonly form = byId('compose-form', HTMLFormElement);
+  private readonly headline = byId('compose-headline', HTMLInputElement);
+  private readonly body = byId('compose-body', HTMLTextAreaElement);
+  private readonly preview = byId('compose-preview', HTMLDivElement);
+  private readonly keyEvent = byId('compose-key', HTMLInputElement);
+  private readonly pinned = byId('compose-pinned', HTMLInputElement);
+  private readonly error = byId('compose-error', HTMLParagraphElement);
+  private readonly status = byId('compose-status', HTMLParagraphElement);
+  private readonly submit = byId('compose-submit', HTMLButtonElement);
+  private idempotencyKey = crypto.randomUUID();
+  private sending = false;
+  blogId: string | undefined;
+  /** Set on sign-in; posting needs a connected editor socket. */
+  socket: Socket | undefined;
+
+  constructor() {
+    this.body.addEventListener('input', () => renderPreview(this.preview, this.body.value));
+    this.form.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        this.form.requestSubmit();
+      }
+    });
+    this.form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.post();
+    });
+    renderPreview(this.preview, this.body.value);
+  }
+
+  private lock(locked: boolean): void {
+    this.sending = locked;
+    for (const control of [this.headline, this.body]) control.readOnly = locked;
+    for (const control of [this.keyEvent, this.pinned, this.submit]) control.disabled = locked;
+    this.form.setAttribute('aria-busy', String(locked));
+  }
+
+  async post(): Promise<void> {
+    const socket = this.socket;
+    if (this.sending || !this.blogId || !socket) return;
+    const payload: Record<string, unknown> = {
+      blogId: this.blogId,
+      body: this.body.value,
+      keyEvent: this.keyEvent.checked,
+      pinned: this.pinned.checked,
+      idempotencyKey: this.idempotencyKey,
+    };
+    if (this.headline.value.trim() !== '') payload['headline'] = this.headline.value.trim();
+    showError(this.form, 'compose-', this.error, null);
+    this.lock(true);
+    this.status.textContent = 'Posting…';
+    try {
+      for (let attempt = 1; attempt <= POST_MAX_ATTEMPTS; attempt++) {
+        const outcome = await request<{ entry: Entry; duplicate: boolean }>(socket, 'entry:create', payload);
+        if (outcome.kind === 'ok') {
+          this.status.textContent = outcome.value.duplicate
+            ? 'This entry had already been posted (an earlier attempt reached the server); it was not posted again.'
+            : 'Posted.';
+          this.reset();
+          return;
+        }
+        if (outcome.kind === 'error') {
+          this.status.textContent = '';
+          showError(this.form, 'compose-', this.error, outcome.error);
+          return;
+        }
+        if (attempt < POST_MAX_ATTEMPTS) {
+          this.status.textContent = `The server did not answer — retrying (attempt ${attempt + 1} of ${POST_MAX_ATTEMPTS}); it will not be posted twice…`;
+          await wait(RETRY_BASE_DELAY_MS * 2 ** (attempt - 1));
+        }
+      }
+      this.status.textContent = '';
+      this.error.textContent =
+        'Could not reach the server. Your text is kept: press Post to try again — it will not be posted twice.';
+    } finally {
+      this.lock(false);
+    }
+  }
+
+  private reset(): void {
+    this.form.reset();
+    this.idempotencyKey = crypto.randomUUID();
+    renderPreview(this.preview, '');
+    this.body.focus();
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The connection indicator. Every state change goes through the one function returned by
+ * createConnectionState, so the page can never show two states at once or miss one.
+ */
+import type { Socket } from 'socket.io-client';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'ended' | 'unauthorized';
+
+const LABELS: Record<ConnectionState, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  offline: 'Offline — updates will resume when you are back online',
+  ended: 'This live blog has ended; updates have stopped',
+  unauthorized: 'Not signed in',
+};
+
+export interface ConnectionIndicator {
+  set(state: ConnectionState): void;
+  readonly state: ConnectionState;
+}
+
+export function createConnectionState(
+  node: HTMLElement,
+  onChange?: (state: ConnectionState) => void,
+): ConnectionIndicator {
+  let current: ConnectionState = 'connecting';
+  const set = (state: ConnectionState): void => {
+    // Terminal states are not overridden by late socket noise.
+    if ((current === 'ended' || current === 'unauthorized') && state !== 'connecting' && state !== 'live')
+      return;
+    current = state;
+    node.dataset['state'] = state;
+    node.textContent = LABELS[state];
+    node.hidden = false;
+    onChange?.(state);
+  };
+  set('connecting');
+  return {
+    set,
+    get state() {
+      return current;
+    },
+  };
+}
+
+/** Wires socket and browser signals to the indicator. `live` itself is set by whoever knows it is synced. */
+export function watchConnection(socket: Socket, indicator: ConnectionIndicator): void {
+  const lost = (): void => indicator.set(navigator.onLine ? 'reconnecting' : 'offline');
+  socket.on('disconnect', lost);
+  socket.on('connect_error', lost);
+  window.addEventListener('offline', () => indicator.set('offline'));
+  window.addEventListener('online', () => {
+    if (!socket.connected) indicator.set('reconnecting');
+  });
+}

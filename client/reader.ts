@@ -1,0 +1,238 @@
+/**
+ * The reader page (GET /blogs/:blogId): takes over the server-rendered feed and keeps it live over
+ * Socket.IO (SPEC §3, §7). Works from the initial state the server embeds as a JSON data block.
+ */
+import { io } from 'socket.io-client';
+import type { Blog, Entry } from '../src/schema.js';
+import { ACK_TIMEOUT_MS, BlogSync } from './lib/blog-sync.js';
+import { createConnectionState, watchConnection } from './lib/connection.js';
+import { byId } from './lib/dom.js';
+import { describeError } from './lib/errors.js';
+import { buildLiveBlogPosting, jsonForScript } from './lib/jsonld.js';
+import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
+import { Feed, scrollToEntry } from './reader/feed.js';
+import { KeyEvents } from './reader/key-events.js';
+
+interface InitialState {
+  blog: Blog;
+  entries: Entry[];
+  pinned: Entry | null;
+  hasMore: boolean;
+  cursor: string;
+  seq: number;
+}
+
+interface EntriesAnswer {
+  ok: boolean;
+  entries?: Entry[];
+  hasMore?: boolean;
+  error?: { code: 'invalid'; message: string };
+}
+
+const PAGE_SIZE = 20;
+const KEY_EVENTS_LIMIT = 100;
+const ANNOUNCE_DEBOUNCE_MS = 800;
+/** How many "load older" pages a jump to a key event may fetch before giving up. */
+const JUMP_MAX_PAGES = 25;
+
+const state = JSON.parse(byId('liveblog-state', HTMLScriptElement).textContent ?? '{}') as InitialState;
+const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]');
+const pageUrl = canonical?.href ?? `${location.origin}${location.pathname}`;
+const blogId = state.blog.id;
+
+const els = {
+  title: byId('blog-title', HTMLHeadingElement),
+  description: byId('blog-description', HTMLParagraphElement),
+  status: byId('blog-status', HTMLParagraphElement),
+  connection: byId('connection-state', HTMLParagraphElement),
+  list: byId('feed', HTMLOListElement),
+  newUpdates: byId('new-updates', HTMLButtonElement),
+  loadOlder: byId('load-older', HTMLButtonElement),
+  feedError: byId('feed-error', HTMLParagraphElement),
+  announcer: byId('announcer', HTMLDivElement),
+  keyEventsBox: byId('key-events', HTMLElement),
+  keyEventsList: byId('key-events-list', HTMLOListElement),
+  jsonLd: byId('liveblog-jsonld', HTMLScriptElement),
+};
+
+// ---- announcements: counts only, never whole entries ------------------------------------------
+let pendingAnnouncement = 0;
+let announceTimer: number | undefined;
+function announceNew(count: number): void {
+  pendingAnnouncement += count;
+  window.clearTimeout(announceTimer);
+  announceTimer = window.setTimeout(() => {
+    const n = pendingAnnouncement;
+    pendingAnnouncement = 0;
+    els.announcer.textContent = n === 1 ? '1 new update' : `${n} new updates`;
+  }, ANNOUNCE_DEBOUNCE_MS);
+}
+
+// ---- blog header -------------------------------------------------------------------------------
+const connection = createConnectionState(els.connection);
+
+function showBlog(blog: Blog): void {
+  els.title.textContent = blog.title;
+  els.description.textContent = blog.description;
+  els.description.hidden = blog.description === '';
+  els.status.dataset['status'] = blog.status;
+  els.status.textContent = blog.status === 'ended' ? 'This live blog has ended.' : 'Live';
+  liveFeed.setTitleBase(blog.title);
+  if (blog.status === 'ended') stopLive();
+}
+
+// ---- the feed --------------------------------------------------------------------------------
+const keyEvents = new KeyEvents(els.keyEventsBox, els.keyEventsList, (id) => void jumpTo(id));
+
+const liveFeed: Feed = new Feed(els, pageUrl, state, {
+  onChange: (f) => {
+    els.jsonLd.textContent = jsonForScript(buildLiveBlogPosting(f.blog, f.all(), pageUrl));
+  },
+  onBlog: showBlog,
+  onNewEntries: (count) => announceNew(count),
+});
+keyEvents.merge(liveFeed.all());
+for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('.copy-link')))
+  button.hidden = false;
+refreshTimes(document);
+window.setInterval(() => refreshTimes(document), TIME_REFRESH_MS);
+
+els.newUpdates.addEventListener('click', () => {
+  const first = liveFeed.revealHeld();
+  if (first) scrollToEntry(first);
+});
+
+els.list.addEventListener('click', (event) => {
+  const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button.copy-link');
+  const url = button?.dataset['url'];
+  if (!button || !url) return;
+  const done = (text: string): void => {
+    button.textContent = text;
+    window.setTimeout(() => (button.textContent = 'Copy link'), 2000);
+  };
+  navigator.clipboard.writeText(url).then(
+    () => done('Link copied'),
+    () => {
+      location.hash = new URL(url).hash;
+      done('Link in address bar');
+    },
+  );
+});
+
+// ---- the socket ------------------------------------------------------------------------------
+const socket = io({
+  transports: ['websocket', 'polling'],
+  tryAllTransports: true,
+  reconnectionDelay: 500,
+  reconnectionDelayMax: 5000,
+  autoConnect: false,
+});
+let sync: BlogSync | undefined;
+let keyEventsLoaded = false;
+
+function stopLive(): void {
+  sync?.stop();
+  sync = undefined;
+  socket.disconnect();
+  connection.set('ended');
+}
+
+async function fetchEntries(query: {
+  before?: string;
+  keyEvents?: boolean;
+  limit: number;
+}): Promise<EntriesAnswer> {
+  if (socket.connected) {
+    const answer: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('entries', { blogId, ...query });
+    return answer as EntriesAnswer;
+  }
+  const params = new URLSearchParams({ limit: String(query.limit) });
+  if (query.before) params.set('before', query.before);
+  if (query.keyEvents) params.set('keyEvents', 'true');
+  const res = await fetch(`/api/blogs/${encodeURIComponent(blogId)}/entries?${params.toString()}`);
+  const body = (await res.json()) as { entries?: Entry[]; hasMore?: boolean; error?: EntriesAnswer['error'] };
+  return res.ok
+    ? { ok: true, entries: body.entries ?? [], hasMore: body.hasMore ?? false }
+    : { ok: false, ...body };
+}
+
+async function loadKeyEvents(): Promise<void> {
+  try {
+    const answer = await fetchEntries({ keyEvents: true, limit: KEY_EVENTS_LIMIT });
+    if (answer.ok) keyEvents.reset([...(answer.entries ?? []), ...liveFeed.all()]);
+  } catch {
+    // The box keeps what the feed knows; the next fresh snapshot tries again.
+  }
+}
+
+async function loadOlder(): Promise<boolean> {
+  const before = liveFeed.oldestId();
+  if (!before || !liveFeed.hasMore) return false;
+  els.loadOlder.disabled = true;
+  els.feedError.textContent = '';
+  try {
+    const answer = await fetchEntries({ before, limit: PAGE_SIZE });
+    if (!answer.ok || !answer.entries) {
+      els.feedError.textContent = answer.error
+        ? describeError(answer.error)
+        : 'Could not load older updates.';
+      return false;
+    }
+    liveFeed.addOlder(answer.entries, answer.hasMore ?? false);
+    keyEvents.merge(answer.entries.filter((e) => e.keyEvent));
+    return true;
+  } catch {
+    els.feedError.textContent = 'Could not load older updates — check your connection and try again.';
+    return false;
+  } finally {
+    els.loadOlder.disabled = false;
+  }
+}
+
+els.loadOlder.addEventListener('click', () => void loadOlder());
+
+async function jumpTo(entryId: string): Promise<void> {
+  if (liveFeed.isHeld(entryId)) liveFeed.revealHeld();
+  for (let page = 0; !liveFeed.has(entryId) && page < JUMP_MAX_PAGES; page++) {
+    if (!(await loadOlder())) break;
+  }
+  const node = document.getElementById(`entry-${entryId}`);
+  if (node) {
+    history.replaceState(null, '', `#entry-${entryId}`);
+    scrollToEntry(node);
+  }
+}
+
+if (state.blog.status === 'ended') {
+  connection.set('ended');
+} else {
+  watchConnection(socket, connection);
+  sync = new BlogSync(
+    socket,
+    blogId,
+    {
+      onFresh: (ack) => {
+        liveFeed.replace(ack);
+        keyEventsLoaded = false;
+      },
+      onEvent: (event) => {
+        liveFeed.apply(event);
+        keyEvents.apply(event);
+      },
+      onSynced: () => {
+        if (liveFeed.blog.status === 'ended') return;
+        connection.set('live');
+        if (!keyEventsLoaded) {
+          keyEventsLoaded = true;
+          void loadKeyEvents();
+        }
+      },
+      onError: (error) => {
+        els.feedError.textContent =
+          error.code === 'not_found' ? 'This live blog no longer exists.' : describeError(error);
+      },
+    },
+    { seq: state.seq, cursor: state.cursor },
+  );
+  socket.connect();
+}
