@@ -1,0 +1,136 @@
+/** The scenarios of a full run and of `--quick` (CI). */
+
+/** `cross`: every reader on instance 2, editors on instance 1; `mixed`: readers alternate between both. */
+export type Placement = 'cross' | 'mixed';
+
+export interface Scenario {
+  name: string;
+  /** `crowd` measures the connect/subscribe phase; the others measure deliveries of published entries. */
+  kind: 'crowd' | 'fanout' | 'saturation' | 'editor';
+  description: string;
+  readers: number;
+  /** How many of `readers` are real socket.io-client probes (the rest are raw `ws` readers). */
+  probes: number;
+  connectRatePerSec: number;
+  placement: Placement;
+  /** Entries per second (the first step, for saturation). */
+  ratePerSec: number;
+  durationS: number;
+  warmupS: number;
+  editors: number;
+  /** After the last entry, how long deliveries may still arrive before the rest count as lost. */
+  drainTimeoutMs: number;
+  /** Saturation: entry rates tried in order while the arm still passes. */
+  ladder?: number[];
+  /** Saturation: a step passes with zero loss and p99 at most this. */
+  p99LimitMs?: number;
+}
+
+const probesFor = (readers: number): number => Math.min(100, Math.ceil(readers / 10));
+
+function fanout(
+  name: string,
+  description: string,
+  readers: number,
+  rate: number,
+  seconds: number,
+  placement: Placement = 'cross',
+): Scenario {
+  return {
+    name,
+    kind: 'fanout',
+    description,
+    readers,
+    probes: probesFor(readers),
+    connectRatePerSec: 2000,
+    placement,
+    ratePerSec: rate,
+    durationS: seconds,
+    warmupS: 1,
+    editors: 5,
+    drainTimeoutMs: 10_000,
+  };
+}
+
+export const FULL_SCENARIOS: Scenario[] = [
+  {
+    name: 'crowd',
+    kind: 'crowd',
+    description: 'breaking news: 5,000 readers connect and subscribe within 5 s',
+    readers: 5000,
+    probes: 100,
+    connectRatePerSec: 1000,
+    placement: 'cross',
+    ratePerSec: 0,
+    durationS: 0,
+    warmupS: 0,
+    editors: 1,
+    drainTimeoutMs: 0,
+  },
+  fanout('fanout-1k', 'fan-out: 1,000 readers × 10 entries/s × 20 s', 1000, 10, 20),
+  fanout(
+    'fanout-1k-mixed',
+    'fan-out: 1,000 readers split over both instances × 10/s × 20 s',
+    1000,
+    10,
+    20,
+    'mixed',
+  ),
+  fanout('fanout-5k', 'fan-out: 5,000 readers × 5 entries/s × 20 s', 5000, 5, 20),
+  fanout('fanout-10k', 'fan-out: 10,000 readers × 1 entry/s × 20 s', 10_000, 1, 20),
+  fanout('bursty', 'bursty editor: 200 readers × 200 entries/s × 10 s', 200, 200, 10),
+  {
+    ...fanout(
+      'saturation',
+      'saturation: 1,000 readers, entry rate raised until p99 > 250 ms or loss',
+      1000,
+      100,
+      10,
+    ),
+    kind: 'saturation',
+    ladder: [100, 200, 400],
+    p99LimitMs: 250,
+  },
+  {
+    ...fanout(
+      'editor',
+      'editor: 50 entries/s from 5 editors (ack latency), 200 readers attached',
+      200,
+      50,
+      10,
+    ),
+    kind: 'editor',
+  },
+];
+
+export const QUICK_SCENARIOS: Scenario[] = [
+  {
+    name: 'quick-crowd',
+    kind: 'crowd',
+    description: 'quick: 50 readers connect and subscribe within 0.5 s',
+    readers: 50,
+    probes: 5,
+    connectRatePerSec: 100,
+    placement: 'cross',
+    ratePerSec: 0,
+    durationS: 0,
+    warmupS: 0,
+    editors: 1,
+    drainTimeoutMs: 0,
+  },
+  {
+    ...fanout(
+      'quick-fanout',
+      'quick: 50 readers split over both instances × 20 entries/s × 2 s',
+      50,
+      20,
+      2,
+      'mixed',
+    ),
+    probes: 5,
+    connectRatePerSec: 200,
+    warmupS: 0.25,
+    editors: 2,
+    drainTimeoutMs: 5000,
+  },
+];
