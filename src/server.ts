@@ -153,12 +153,14 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
       });
       accepting = true;
       const port = (http.address() as AddressInfo).port;
-      const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-      url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      const bound = config.host.includes(':') ? `[${config.host}]` : config.host;
+      // The printed line names the bound address as configured; the returned URL is one a client can dial.
+      const dialable = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
+      url = `http://${dialable.includes(':') ? `[${dialable}]` : dialable}:${port}`;
       if (generatedToken) {
         process.stdout.write(`editor token (generated for this run): ${generatedToken}\n`);
       }
-      process.stdout.write(`liveblog listening on ${url}\n`);
+      process.stdout.write(`liveblog listening on http://${bound}:${port}\n`);
       return { url, port };
     },
     async stop() {
