@@ -204,6 +204,26 @@ describe('two instances on one Redis', () => {
     expect(new Set(eventsA.map((e) => (e.type === 'entry.created' ? e.entry.id : ''))).size).toBe(20);
   });
 
+  it('the reader count counts the sockets of every instance, and drops when one leaves', async () => {
+    const blogId = await newBlog(a);
+    const ra = await reader(a);
+    const counts: number[] = [];
+    ra.on('readers', (m: { blogId: string; count: number }) => {
+      if (m.blogId === blogId) counts.push(m.count);
+    });
+    await call(ra, 'subscribe', { blogId });
+    const rb1 = await reader(b);
+    const rb2 = await reader(b);
+    await call(rb1, 'subscribe', { blogId });
+    await call(rb2, 'subscribe', { blogId });
+    await until('a count of 3', () => counts.includes(3), 8000);
+    rb2.close();
+    await until('a count of 2 after one left', () => counts[counts.length - 1] === 2, 8000);
+    const late = await reader(a);
+    const ack = await call<FreshSubscribeAck>(late, 'subscribe', { blogId });
+    expect(ack.readers).toBe(3);
+  });
+
   it('an instance whose Redis subscription drops fills the gap from the event log, in order', async () => {
     const blogId = await newBlog(a);
     const rb = await reader(b);
