@@ -8,7 +8,7 @@ export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline'
 
 const LABELS: Record<ConnectionState, string> = {
   connecting: 'Connecting…',
-  live: 'Live',
+  live: 'Connected — new updates appear automatically',
   reconnecting: 'Reconnecting…',
   offline: 'Offline — updates will resume when you are back online',
   ended: 'This live blog has ended; updates have stopped',
