@@ -41,7 +41,7 @@ export interface WatchedPage {
   errors: string[];
   /** Dialogs (alert/confirm/prompt) that opened; each is dismissed. */
   dialogs: string[];
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 export async function openPage(browser: Browser, options: BrowserContextOptions = {}): Promise<WatchedPage> {
