@@ -63,7 +63,7 @@ return {'ok', seq, epoch}
 /**
  * snapshot — a consistent view of a blog at one seq.
  * KEYS: 1 blog, 2 entries, 3 timeline, 4 pinned, 5 seq, 6 epoch
- * ARGV: 1 number of newest entries
+ * ARGV: 1 number of newest entries (0 = none: ZREVRANGE 0 -1 would mean all)
  * Returns false for an unknown blog, else {blogJson, seq, epoch, total, pinnedJson or '', entryJson...}
  */
 export const SNAPSHOT_LUA = `
@@ -73,7 +73,9 @@ local out = {blog, tonumber(redis.call('GET', KEYS[5]) or '0'), redis.call('GET'
   redis.call('ZCARD', KEYS[3]), ''}
 local pinned = redis.call('GET', KEYS[4])
 if pinned then out[5] = redis.call('HGET', KEYS[2], pinned) or '' end
-local ids = redis.call('ZREVRANGE', KEYS[3], 0, tonumber(ARGV[1]) - 1)
+local limit = tonumber(ARGV[1])
+local ids = {}
+if limit > 0 then ids = redis.call('ZREVRANGE', KEYS[3], 0, limit - 1) end
 if #ids > 0 then
   local rows = redis.call('HMGET', KEYS[2], unpack(ids))
   for i = 1, #rows do if rows[i] then out[#out + 1] = rows[i] end end

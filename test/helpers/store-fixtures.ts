@@ -1,0 +1,128 @@
+/** Builders for store-level tests: blogs, entries (ids that sort like createdAt) and the commits that write them. */
+import { randomBytes } from 'node:crypto';
+import { monotonicFactory } from 'ulid';
+import type { Blog, Entry, LiveEvent } from '../../src/schema.js';
+import type { Commit, EventListener } from '../../src/store/store.js';
+import { until } from './wait.js';
+
+const nextUlid = monotonicFactory();
+
+/** A blog id (a valid slug) unique to this run. */
+export function newBlogId(label = 'blog'): string {
+  return `${label}-${randomBytes(5).toString('hex')}`;
+}
+
+/** A Redis key prefix unique to this run. */
+export function newPrefix(label = 'contract'): string {
+  return `${label}-${randomBytes(5).toString('hex')}:`;
+}
+
+export function makeBlog(id: string, overrides: Partial<Blog> = {}): Blog {
+  const now = new Date().toISOString();
+  return {
+    id,
+    title: `Live: ${id}`,
+    description: 'A blog for store tests',
+    status: 'live',
+    createdAt: now,
+    updatedAt: now,
+    ...overrides,
+  };
+}
+
+/** A new entry whose id is a monotonic ULID of the same instant as its createdAt, like the service makes. */
+export function makeEntry(blogId: string, overrides: Partial<Entry> = {}): Entry {
+  const nowMs = Date.now();
+  const at = new Date(nowMs).toISOString();
+  return {
+    id: nextUlid(nowMs),
+    blogId,
+    headline: 'Headline',
+    body: 'Body text with "quotes", a \\ backslash, ünïcödé and an emoji 📰',
+    html: '<p>Body text with &quot;quotes&quot;, a \\ backslash, ünïcödé and an emoji 📰</p>',
+    author: { id: 'alice-smith', name: 'Alice Smith' },
+    keyEvent: false,
+    pinned: false,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+    ...overrides,
+  };
+}
+
+/** The entry after one update: version + 1, a later updatedAt. */
+export function revise(entry: Entry, changes: Partial<Entry> = {}): Entry {
+  return { ...entry, updatedAt: new Date().toISOString(), ...changes, version: entry.version + 1 };
+}
+
+export function createBlogCommit(blog: Blog): Commit {
+  return {
+    blogId: blog.id,
+    requireBlog: false,
+    expect: [],
+    putEntries: [],
+    deleteEntries: [],
+    putBlog: blog,
+    events: [{ type: 'blog.updated', at: blog.updatedAt, blog }],
+  };
+}
+
+export function createEntryCommit(entry: Entry, extra: Partial<Commit> = {}): Commit {
+  return {
+    blogId: entry.blogId,
+    requireBlog: true,
+    expect: [{ entryId: entry.id, version: 0 }],
+    putEntries: [entry],
+    deleteEntries: [],
+    events: [{ type: 'entry.created', at: entry.createdAt, entry }],
+    ...extra,
+  };
+}
+
+/** Replaces `previous` with `next` (expecting `previous.version`). */
+export function updateEntryCommit(previous: Entry, next: Entry, extra: Partial<Commit> = {}): Commit {
+  return {
+    blogId: next.blogId,
+    requireBlog: true,
+    expect: [{ entryId: previous.id, version: previous.version }],
+    putEntries: [next],
+    deleteEntries: [],
+    events: [{ type: 'entry.updated', at: next.updatedAt, entry: next }],
+    ...extra,
+  };
+}
+
+export function deleteEntryCommit(entry: Entry, extra: Partial<Commit> = {}): Commit {
+  return {
+    blogId: entry.blogId,
+    requireBlog: true,
+    expect: [{ entryId: entry.id, version: entry.version }],
+    putEntries: [],
+    deleteEntries: [entry.id],
+    events: [{ type: 'entry.deleted', at: new Date().toISOString(), entryId: entry.id }],
+    ...extra,
+  };
+}
+
+/** An EventListener that records what a bus delivers, with a deadline-bound wait. */
+export class Recorder implements EventListener {
+  readonly events: LiveEvent[] = [];
+  reconnects = 0;
+
+  event(event: LiveEvent): void {
+    this.events.push(event);
+  }
+
+  reconnected(): void {
+    this.reconnects += 1;
+  }
+
+  /** Resolves with the first `n` events once that many have arrived. */
+  waitFor(n: number, ms = 5000): Promise<LiveEvent[]> {
+    return until(
+      `${n} events on the bus (got ${this.events.length})`,
+      () => (this.events.length >= n ? this.events.slice(0, n) : undefined),
+      ms,
+    );
+  }
+}
