@@ -37,6 +37,8 @@ export interface LiveblogOptions {
 export class Liveblog {
   private readonly now: () => number;
   private readonly newId = monotonicFactory();
+  private inFlight = 0;
+  private drained: (() => void)[] = [];
 
   constructor(
     private readonly store: Store,
@@ -48,7 +50,11 @@ export class Liveblog {
 
   // ---- writes --------------------------------------------------------------------------------
 
-  async upsertBlog(editor: Editor, payload: unknown): Promise<{ blog: Blog; created: boolean }> {
+  upsertBlog(editor: Editor, payload: unknown): Promise<{ blog: Blog; created: boolean }> {
+    return this.track(() => this.upsertBlogNow(editor, payload));
+  }
+
+  private async upsertBlogNow(editor: Editor, payload: unknown): Promise<{ blog: Blog; created: boolean }> {
     void editor;
     const input = BlogUpsertSchema.parse(payload);
     for (let attempt = 0; ; attempt++) {
@@ -76,7 +82,14 @@ export class Liveblog {
     }
   }
 
-  async createEntry(editor: Editor, payload: unknown): Promise<{ entry: Entry; duplicate: boolean }> {
+  createEntry(editor: Editor, payload: unknown): Promise<{ entry: Entry; duplicate: boolean }> {
+    return this.track(() => this.createEntryNow(editor, payload));
+  }
+
+  private async createEntryNow(
+    editor: Editor,
+    payload: unknown,
+  ): Promise<{ entry: Entry; duplicate: boolean }> {
     const input = EntryCreateSchema.parse(payload);
     for (let attempt = 0; ; attempt++) {
       const nowMs = this.now();
@@ -122,7 +135,11 @@ export class Liveblog {
     }
   }
 
-  async updateEntry(editor: Editor, payload: unknown): Promise<Entry> {
+  updateEntry(editor: Editor, payload: unknown): Promise<Entry> {
+    return this.track(() => this.updateEntryNow(editor, payload));
+  }
+
+  private async updateEntryNow(editor: Editor, payload: unknown): Promise<Entry> {
     void editor;
     const input = EntryUpdateSchema.parse(payload);
     for (let attempt = 0; ; attempt++) {
@@ -169,7 +186,11 @@ export class Liveblog {
     }
   }
 
-  async deleteEntry(editor: Editor, payload: unknown): Promise<void> {
+  deleteEntry(editor: Editor, payload: unknown): Promise<void> {
+    return this.track(() => this.deleteEntryNow(editor, payload));
+  }
+
+  private async deleteEntryNow(editor: Editor, payload: unknown): Promise<void> {
     void editor;
     const input = EntryDeleteSchema.parse(payload);
     for (let attempt = 0; ; attempt++) {
@@ -190,6 +211,22 @@ export class Liveblog {
         throw new AppError('not_found', `entry ${input.entryId} does not exist`);
       if (attempt >= WRITE_ATTEMPTS_MAX) throw unexpected(result);
     }
+  }
+
+  /** Counts a write in flight, so shutdown can wait for it (an acknowledged write is never lost). */
+  private async track<T>(write: () => Promise<T>): Promise<T> {
+    this.inFlight += 1;
+    try {
+      return await write();
+    } finally {
+      this.inFlight -= 1;
+      if (this.inFlight === 0) for (const resolve of this.drained.splice(0)) resolve();
+    }
+  }
+
+  /** Resolves when no write is in flight. */
+  drain(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.drained.push(resolve));
   }
 
   /** Adds "unpin the currently pinned entry" to a commit (its event comes first, SPEC §2). */

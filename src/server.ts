@@ -169,13 +169,17 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
         for (const s of sockets) s.destroy();
       }, SHUTDOWN_TIMEOUT_MS);
       timer.unref();
-      // Stop accepting; in-flight HTTP requests finish (express answers once their write is acked).
+      // Stop accepting new connections; in-flight HTTP requests finish before http.close calls back.
       const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
       http.closeIdleConnections();
-      // Sockets close so clients reconnect by themselves (to another instance, when there is one).
-      // Their in-flight acks were sent already or are awaited by the store calls below.
-      io.disconnectSockets(true);
-      await new Promise<void>((resolve) => void io.close(() => resolve()));
+      // Let in-flight writes finish and be acknowledged before the sockets go.
+      await Promise.race([
+        service.drain(),
+        new Promise((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS / 2)),
+      ]);
+      // Close the transports without a Socket.IO "disconnect" packet, so clients reconnect by themselves
+      // (to another instance, when there is one) and resume from their cursors.
+      await io.close();
       await httpClosed;
       clearTimeout(timer);
       await hub.close();

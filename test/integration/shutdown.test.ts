@@ -1,0 +1,107 @@
+/** Graceful shutdown (SPEC §1): in-flight writes finish and are acknowledged; clients reconnect by themselves. */
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { FreshSubscribeAck, ResumedSubscribeAck } from '../../src/schema.js';
+import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { api, call, connectEditor } from '../helpers/clients.js';
+import { until, within } from '../helpers/wait.js';
+import { RedisServer } from '../helpers/redis-server.js';
+import { Redis } from 'ioredis';
+
+describe('stopping an instance', () => {
+  const prefix = `${uniqueId('shutdown')}:`;
+  let other: TestApp;
+  beforeAll(async () => {
+    other = await startApp({ redisUrl: inject('redisUrl'), prefix });
+  });
+  afterAll(async () => {
+    await other.stop();
+  });
+
+  it('acknowledges a write that was in flight, and the entry is kept', async () => {
+    // A private Redis whose writes we can hold back, so the write is provably in flight at stop().
+    const redis = await RedisServer.start();
+    const admin = new Redis(redis.url);
+    admin.on('error', () => undefined);
+    const app = await startApp({ redisUrl: redis.url, prefix });
+    const after = await startApp({ redisUrl: redis.url, prefix });
+    try {
+      const blogId = uniqueId('blog');
+      await api(app.url, 'PUT', `/api/blogs/${blogId}`, { token: app.token, body: { title: 'Shutdown' } });
+      const editor = await connectEditor(app.url, app.token);
+      await admin.client('PAUSE', 1500, 'WRITE');
+      const pending = editor.emitWithAck('entry:create', { blogId, body: 'in flight' }) as Promise<{
+        ok: boolean;
+        entry: { id: string };
+      }>;
+      await until('the write to reach Redis', async () => {
+        const list = await admin.client('LIST');
+        return String(list).includes('cmd=evalsha') || String(list).includes('cmd=eval ');
+      });
+      const stopping = app.stop();
+      const ack = await within(5000, 'the in-flight ack', pending);
+      await stopping;
+      expect(ack.ok).toBe(true);
+      const page = await api(after.url, 'GET', `/api/blogs/${blogId}/entries`);
+      expect((page.body.entries as { id: string }[]).map((e) => e.id)).toEqual([ack.entry.id]);
+      editor.close();
+    } finally {
+      await Promise.all([app.stop(), after.stop()]);
+      admin.disconnect();
+      await redis.dispose();
+    }
+  });
+
+  it('closes reader connections so that they reconnect by themselves and resume what they missed', async () => {
+    const app = await startApp({ redisUrl: inject('redisUrl'), prefix });
+    const port = app.port;
+    const blogId = uniqueId('blog');
+    await api(app.url, 'PUT', `/api/blogs/${blogId}`, { token: app.token, body: { title: 'Shutdown' } });
+    const reader = io(app.url, {
+      transports: ['websocket'],
+      reconnectionDelay: 50,
+      reconnectionDelayMax: 200,
+    });
+    try {
+      await within(
+        5000,
+        'connect',
+        new Promise((resolve) => reader.once('connect', () => resolve(undefined))),
+      );
+      const ack = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId });
+      const reason = within(
+        5000,
+        'disconnect',
+        new Promise<string>((resolve) => reader.once('disconnect', resolve)),
+      );
+      await app.stop();
+      // "io server disconnect" would stop socket.io-client from reconnecting on its own.
+      expect(await reason).toBe('transport close');
+      const missed = await api(other.url, 'POST', `/api/blogs/${blogId}/entries`, {
+        token: other.token,
+        body: { body: 'posted while the reader was away' },
+      });
+      expect(missed.status).toBe(201);
+      const reconnected = within(
+        10_000,
+        'reconnect',
+        new Promise((resolve) => reader.once('connect', () => resolve(undefined))),
+      );
+      const replacement = await startApp({
+        redisUrl: inject('redisUrl'),
+        prefix,
+        env: { PORT: String(port) },
+      });
+      try {
+        await reconnected;
+        const resumed = await call<ResumedSubscribeAck>(reader, 'subscribe', { blogId, cursor: ack.cursor });
+        expect(resumed.resumed).toBe(true);
+        expect(resumed.events.map((e) => e.seq)).toEqual([ack.seq + 1]);
+      } finally {
+        await replacement.stop();
+      }
+    } finally {
+      reader.close();
+    }
+  });
+});
