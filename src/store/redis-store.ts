@@ -177,13 +177,15 @@ export class RedisStore implements Store {
       const key = blogKeys(this.prefix, blogId).readers;
       // Field value "<count>:<expiresAtMs>": a crashed instance's count expires without anyone cleaning up.
       pipeline.hset(key, instanceId, `${counts.get(blogId) ?? 0}:${now + ttlMs}`);
-      pipeline.pexpire(key, ttlMs * 3);
+      // Only ever extend the key's life, so a short report cannot expire other instances' longer ones.
+      pipeline.pexpire(key, ttlMs * 3, 'NX');
+      pipeline.pexpire(key, ttlMs * 3, 'GT');
       pipeline.hgetall(key);
     }
     const rows = (await pipeline.exec()) ?? [];
     const totals = new Map<string, number>();
     blogIds.forEach((blogId, i) => {
-      const [err, fields] = rows[i * 3 + 2] ?? [null, {}];
+      const [err, fields] = rows[i * 4 + 3] ?? [null, {}];
       let total = 0;
       const stale: string[] = [];
       if (!err && fields && typeof fields === 'object') {
@@ -212,13 +214,14 @@ export class RedisStore implements Store {
 /** Pub/sub over a dedicated subscriber connection. */
 export class RedisBus implements EventBus {
   private readonly listeners = new Map<string, EventListener>();
-  private everReady = false;
+  private everReady: boolean;
 
   constructor(
     private readonly sub: Redis,
     private readonly prefix = 'liveblog:',
     private readonly onBadMessage: (channel: string, err: unknown) => void = () => undefined,
   ) {
+    this.everReady = sub.status === 'ready';
     sub.on('message', (channel: string, message: string) => {
       const blogId = blogIdFromChannel(this.prefix, channel);
       const listener = blogId === null ? undefined : this.listeners.get(blogId);
