@@ -85,6 +85,7 @@ function layout(opts: {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(opts.title)}</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/style.css">${opts.head ?? ''}${script}
 </head>
 <body class="${opts.bodyClass}">
