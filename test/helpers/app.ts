@@ -46,5 +46,8 @@ let counter = 0;
 /** A blog id / prefix unique to this test file and run. */
 export function uniqueId(label: string): string {
   counter += 1;
-  return `${label}-${process.pid}-${Date.now().toString(36)}-${counter}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 60);
+  return `${label}-${process.pid}-${Date.now().toString(36)}-${counter}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 60);
 }

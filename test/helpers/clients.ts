@@ -8,7 +8,9 @@ export function connectReader(url: string): Promise<Socket> {
 }
 
 export function connectEditor(url: string, token: string): Promise<Socket> {
-  return connect(io(`${url}/editor`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } }));
+  return connect(
+    io(`${url}/editor`, { transports: ['websocket'], reconnection: false, forceNew: true, auth: { token } }),
+  );
 }
 
 function connect(socket: Socket): Promise<Socket> {
@@ -26,7 +28,11 @@ function connect(socket: Socket): Promise<Socket> {
 }
 
 /** Emits with an ack and resolves with the ack's payload. */
-export function call<T = Record<string, unknown>>(socket: Socket, event: string, payload?: unknown): Promise<T> {
+export function call<T = Record<string, unknown>>(
+  socket: Socket,
+  event: string,
+  payload?: unknown,
+): Promise<T> {
   return within(5000, `ack of ${event}`, socket.emitWithAck(event, payload) as Promise<T>);
 }
 
@@ -40,10 +46,14 @@ export class EventLog {
     return this.events.filter((e) => e.blogId === blogId).length;
   }
   waitFor(n: number, blogId?: string, ms = 5000): Promise<LiveEvent[]> {
-    return until(`${n} events`, () => {
-      const got = blogId ? this.events.filter((e) => e.blogId === blogId) : this.events;
-      return got.length >= n ? got : undefined;
-    }, ms);
+    return until(
+      `${n} events`,
+      () => {
+        const got = blogId ? this.events.filter((e) => e.blogId === blogId) : this.events;
+        return got.length >= n ? got : undefined;
+      },
+      ms,
+    );
   }
 }
 
@@ -52,7 +62,10 @@ export async function api(
   method: string,
   path: string,
   options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
-): Promise<{ status: number; body: Record<string, unknown> & { error?: { code: string; message: string; issues?: unknown[] } } }> {
+): Promise<{
+  status: number;
+  body: Record<string, unknown> & { error?: { code: string; message: string; issues?: unknown[] } };
+}> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined = options.raw;

@@ -12,7 +12,11 @@ export async function within<T>(ms: number, what: string, promise: Promise<T>): 
 }
 
 /** Polls `check` until it returns a value other than undefined/false. */
-export async function until<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, ms = 5000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 5000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const value = await check();
