@@ -42,12 +42,26 @@ export function rssBytes(pid: number): number {
 export class CpuWindow {
   private readonly start = new Map<number, number>();
   private startedAt = 0;
+  private machineStart = 0;
 
   constructor(private readonly pids: readonly number[]) {}
 
   begin(nowMs: number): void {
     this.startedAt = nowMs;
+    this.machineStart = machineBusyMicros();
     for (const pid of this.pids) this.start.set(pid, cpuMicros(pid));
+  }
+
+  /**
+   * CPU used since begin() by processes outside `pids` (other users of the machine), as a share of one
+   * core. Call right after end(); read at the same moment as the per-pid figures it subtracts.
+   */
+  foreignShare(nowMs: number, perPid: Map<number, { micros: number }>): number {
+    const elapsedUs = (nowMs - this.startedAt) * 1000;
+    let ours = 0;
+    for (const v of perPid.values()) if (Number.isFinite(v.micros)) ours += v.micros;
+    const busy = machineBusyMicros() - this.machineStart;
+    return elapsedUs > 0 ? Math.max(0, busy - ours) / elapsedUs : Number.NaN;
   }
 
   /** Per pid: CPU µs used since begin() and the share of one core. */
@@ -59,5 +73,19 @@ export class CpuWindow {
       out.set(pid, { micros, share: elapsedUs > 0 ? micros / elapsedUs : Number.NaN });
     }
     return out;
+  }
+}
+
+/** Busy CPU of the whole machine in µs (all cores), from /proc/stat; NaN when unreadable. */
+export function machineBusyMicros(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal …: busy = all but idle and iowait (guest is in user).
+    const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return ((total - idle) * 1e6) / CLK_TCK;
+  } catch {
+    return Number.NaN;
   }
 }

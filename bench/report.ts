@@ -24,6 +24,8 @@ export interface Row {
   redisPerOp: number;
   redisCpuPct: number;
   generatorCpuPct: number;
+  /** CPU of processes outside the benchmark, % of one core. */
+  otherCpuPct: number;
   valid: boolean;
   ok: boolean;
 }
@@ -93,6 +95,7 @@ export function toRows(results: RunResult[]): Row[] {
       generatorCpuPct: m(
         (r) => Math.max(r.generator.mainCpuShare, ...r.generator.workers.map((w) => w.cpuShare)) * 100,
       ),
+      otherCpuPct: m((r) => r.generator.foreignCpuShare * 100),
       valid: runs.every((r) => r.generator.valid),
       ok: runs.every((r) => r.ok),
     });
@@ -279,6 +282,7 @@ const COLUMNS: [string, (r: Row) => string][] = [
   ['redis/op', (r) => fmt(r.redisPerOp)],
   ['redis%', (r) => fmt(r.redisCpuPct)],
   ['gen%', (r) => fmt(r.generatorCpuPct)],
+  ['other%', (r) => fmt(r.otherCpuPct)],
   ['valid', (r) => (r.valid ? 'yes' : 'NO')],
   ['ok', (r) => (r.ok ? 'yes' : 'NO')],
 ];

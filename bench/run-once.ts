@@ -18,6 +18,8 @@ export const EDITOR_TOKEN = 'bench-token-1234';
 const SEED_ENTRIES = 20;
 /** A generator process above this share of one core may have been the bottleneck. */
 const GENERATOR_CPU_LIMIT = 0.9;
+/** Other processes on the machine above this share of one core make the run's figures unreliable. */
+const FOREIGN_CPU_LIMIT = 0.25;
 
 export interface RunContext {
   redis: Redis;
@@ -71,6 +73,8 @@ export interface RunResult {
   generator: {
     workers: { pid: number; mode: string; cpuShare: number }[];
     mainCpuShare: number;
+    /** CPU used by processes that are not part of the benchmark, share of one core. */
+    foreignCpuShare: number;
     valid: boolean;
     reasons: string[];
   };
@@ -119,6 +123,8 @@ export async function runOnce(
     REDIS_PREFIX: `bench${ctx.runIndex}:`,
     EDITOR_TOKENS: `Bench:${EDITOR_TOKEN}`,
     LOG_LEVEL: 'warn',
+    // liveblog limits writes per editor connection (default 20/s); bursty and saturation exceed it by design.
+    EDITOR_WRITES_PER_SECOND: '0',
     NODE_ENV: 'production',
   };
   const servers: ServerProcess[] = [];
@@ -162,6 +168,7 @@ export async function runOnce(
     });
     const endA = nowMs();
     const cpuResA = cpuA.end(endA);
+    const foreignA = cpuA.foreignShare(endA, cpuResA);
     const cmdDeltaA = commandDelta(cmdsA, await commandStats(redis));
     const elA = await Promise.all(servers.map((s) => eventLoopP99Ms(s.url)));
     if (conn.failed > 0)
@@ -174,6 +181,7 @@ export async function runOnce(
     let measured = emptyPublish();
     let drained = true;
     let cpuRes = cpuResA;
+    let foreign = foreignA;
     let cmdDelta = cmdDeltaA;
     let el = elA;
     let windowMs = endA - startAt;
@@ -189,6 +197,7 @@ export async function runOnce(
       drained = await drain(pool, plan, (warm.acked + measured.acked) * conn.subscribed, sc.drainTimeoutMs);
       const endB = nowMs();
       cpuRes = cpuB.end(endB);
+      foreign = cpuB.foreignShare(endB, cpuRes);
       cmdDelta = commandDelta(cmdsB, await commandStats(redis));
       el = await Promise.all(servers.map((s) => eventLoopP99Ms(s.url)));
       windowMs = endB - beginB;
@@ -211,6 +220,9 @@ export async function runOnce(
     }
     if (mainCpuShare > GENERATOR_CPU_LIMIT)
       reasons.push(`orchestrator/editors at ${(mainCpuShare * 100).toFixed(0)} % CPU`);
+    if (foreign > FOREIGN_CPU_LIMIT) {
+      reasons.push(`other processes used ${(foreign * 100).toFixed(0)} % of a core: figures unreliable`);
+    }
     const redisCommands = sumValues(cmdDelta);
     const isCrowd = sc.kind === 'crowd';
     const lossCount = col.lost + col.gaps + col.duplicates;
@@ -276,7 +288,7 @@ export async function runOnce(
         byCommand: cmdDelta,
         cpuShare: share(ctx.redisPid),
       },
-      generator: { workers, mainCpuShare, valid: reasons.length === 0, reasons },
+      generator: { workers, mainCpuShare, foreignCpuShare: foreign, valid: reasons.length === 0, reasons },
       windowS: windowMs / 1000,
       ok: failures.length === 0,
       failures,

@@ -42,7 +42,7 @@ function fanout(
     description,
     readers,
     probes: probesFor(readers),
-    connectRatePerSec: 2000,
+    connectRatePerSec: 1000,
     placement,
     ratePerSec: rate,
     durationS: seconds,
@@ -88,7 +88,7 @@ export const FULL_SCENARIOS: Scenario[] = [
       10,
     ),
     kind: 'saturation',
-    ladder: [100, 200, 400],
+    ladder: [50, 100, 200, 400],
     p99LimitMs: 250,
   },
   {
