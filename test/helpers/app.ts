@@ -22,6 +22,8 @@ export async function startApp(
     HOST: '127.0.0.1',
     EDITOR_TOKENS: `Alice Smith:${EDITOR_TOKEN},Wire desk:${SECOND_EDITOR_TOKEN}`,
     LOG_LEVEL: 'error',
+    // Suites write far faster than any editor; tests of the limit set it explicitly.
+    EDITOR_WRITES_PER_SECOND: '0',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.prefix ? { REDIS_PREFIX: options.prefix } : {}),
     ...options.env,

@@ -22,7 +22,11 @@ const opened: Socket[] = [];
 
 beforeAll(async () => {
   prefix = `${uniqueId('editor-proto')}:`;
-  app = await startApp({ redisUrl: inject('redisUrl'), prefix, env: { JWT_SECRET } });
+  app = await startApp({
+    redisUrl: inject('redisUrl'),
+    prefix,
+    env: { JWT_SECRET, EDITOR_WRITES_PER_SECOND: '20' },
+  });
 });
 afterAll(async () => {
   await app.stop();
