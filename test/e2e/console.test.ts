@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entry } from '../../src/schema.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
 import { api } from '../helpers/clients.js';
-import { ARTIFACTS, buildClient, launchBrowser, openPage, patchEntry } from './support.js';
+import { ARTIFACTS, buildClient, createBlog, launchBrowser, openPage, patchEntry } from './support.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -129,4 +129,49 @@ describe('editor console', () => {
       await close();
     }
   });
+
+  it('retries a post whose answer was lost with the same idempotency key, so it appears once', async () => {
+    const blogId = uniqueId('e2e-retry');
+    await createBlog(app.url, app.token, blogId);
+    const { page, errors, close } = await openPage(browser);
+    try {
+      // Let the first entry:create reach the server but lose its acknowledgement on the way back.
+      let lost = false;
+      await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+        const server = ws.connectToServer();
+        let ackId: string | undefined;
+        ws.onMessage((message) => {
+          const create =
+            typeof message === 'string' ? /^42\/editor,(\d+)\["entry:create"/.exec(message) : null;
+          if (create && !lost) ackId = create[1];
+          server.send(message);
+        });
+        server.onMessage((message) => {
+          if (!lost && ackId && typeof message === 'string' && message.startsWith(`43/editor,${ackId}[`)) {
+            lost = true;
+            return;
+          }
+          ws.send(message);
+        });
+      });
+      await page.goto(`${app.url}/console`);
+      await page.fill('#token', app.token);
+      await page.click('#signin-form button[type="submit"]');
+      await expect.poll(() => page.locator(`#blog-select option[value="${blogId}"]`).count()).toBe(1);
+      await page.selectOption('#blog-select', blogId);
+      await page.fill('#compose-body', 'Posted once, whatever the network does.');
+      await page.click('#compose-submit');
+
+      await page.locator('#compose-status', { hasText: 'retrying' }).waitFor({ timeout: 15_000 });
+      await page.locator('#compose-status', { hasText: 'already been posted' }).waitFor({ timeout: 15_000 });
+      expect(lost).toBe(true);
+      expect((await entriesOf(blogId)).map((e) => e.body)).toEqual([
+        'Posted once, whatever the network does.',
+      ]);
+      expect(await page.locator('#admin-entries > li').count()).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 40_000);
 });

@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_BLOG, DEMO_ENTRIES } from '../../src/demo-entries.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { api } from '../helpers/clients.js';
 import {
   ARTIFACTS,
   ROOT,
@@ -21,7 +23,8 @@ let browser: Browser;
 
 beforeAll(async () => {
   buildClient();
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  // Tests here post dozens of entries in a row: no write rate limit.
+  [app, browser] = await Promise.all([startApp({ env: { EDITOR_WRITES_PER_SECOND: '0' } }), launchBrowser()]);
 });
 
 afterAll(async () => {
@@ -212,6 +215,87 @@ describe('reader page', () => {
     }
   });
 
+  it('pages back with "load older", jumps to an unloaded key event, and keeps the pinned entry on top', async () => {
+    const blogId = uniqueId('e2e-older');
+    await createBlog(app.url, app.token, blogId);
+    const posted = [];
+    for (let i = 1; i <= 45; i++) {
+      posted.push(
+        await postEntry(app.url, app.token, blogId, {
+          body: `Entry ${i}.`,
+          keyEvent: i === 20,
+          headline: `Entry ${i}`,
+        }),
+      );
+    }
+    const newestFirst = posted.map((e) => e.id).reverse();
+    const { page, errors, close } = await openPage(browser);
+    try {
+      await page.goto(`${app.url}/blogs/${blogId}`);
+      await page.locator('#connection-state[data-state="live"]').waitFor();
+      expect(await feedIds(page)).toEqual(newestFirst.slice(0, 20));
+
+      // The key-events box knows entry 20 although the feed has not loaded it; a click pages back to it.
+      const keyId = posted[19]?.id ?? '';
+      await page.locator(`#key-events-list a[href="#entry-${keyId}"]`).click();
+      await page.locator(`#entry-${keyId}`).waitFor();
+      await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#entry-${keyId}`);
+      expect(await feedIds(page)).toEqual(newestFirst.slice(0, 40));
+      await page.locator('#load-older').click();
+      await expect.poll(() => feedIds(page)).toEqual(newestFirst);
+      expect(await page.locator('#load-older').isHidden()).toBe(true);
+
+      // Pinning moves an entry to the top; pinning another unpins it back into place.
+      const oldId = posted[5]?.id ?? '';
+      await patchEntry(app.url, app.token, blogId, oldId, { pinned: true });
+      await expect.poll(() => feedIds(page).then((ids) => ids[0])).toBe(oldId);
+      expect(await page.locator(`#entry-${oldId} .badge-pinned`).count()).toBe(1);
+      await patchEntry(app.url, app.token, blogId, posted[9]?.id ?? '', { pinned: true });
+      await expect.poll(() => feedIds(page).then((ids) => ids[0])).toBe(posted[9]?.id);
+      expect(await page.locator(`#entry-${oldId} .badge-pinned`).count()).toBe(0);
+      expect((await feedIds(page)).filter((id) => id === oldId)).toHaveLength(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
+  it("shows times in the reader's own time zone and stops updating once the blog has ended", async () => {
+    const blogId = uniqueId('e2e-ended');
+    await createBlog(app.url, app.token, blogId);
+    const entry = await postEntry(app.url, app.token, blogId, { body: 'The last word.' });
+    const { page, errors, close } = await openPage(browser, { timezoneId: 'Asia/Kolkata', locale: 'en-GB' });
+    try {
+      await page.goto(`${app.url}/blogs/${blogId}`);
+      await page.locator('#connection-state[data-state="live"]').waitFor();
+      const time = page.locator(`#entry-${entry.id} .entry-time time`);
+      const expected = new Intl.DateTimeFormat('en-GB', {
+        dateStyle: 'full',
+        timeStyle: 'long',
+        timeZone: 'Asia/Kolkata',
+      }).format(new Date(entry.createdAt));
+      expect(await time.getAttribute('title')).toBe(expected);
+      expect(await time.textContent()).toMatch(/now|second|minute/);
+
+      await api(app.url, 'PUT', `/api/blogs/${blogId}`, {
+        token: app.token,
+        body: { title: `Blog ${blogId}`, status: 'ended' },
+      });
+      await page
+        .locator('#blog-status', { hasText: 'This live blog has ended.' })
+        .waitFor({ timeout: 2_000 });
+      await page.locator('#connection-state[data-state="ended"]').waitFor();
+      const ld = JSON.parse((await page.locator('#liveblog-jsonld').textContent()) ?? '{}') as LdPosting;
+      expect(ld.coverageEndTime).toBeDefined();
+      const html = await (await fetch(`${app.url}/blogs/${blogId}`)).text();
+      expect(html).toContain('This live blog has ended.');
+      expect(jsonLdOf(html).coverageEndTime).toBe(ld.coverageEndTime);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('renders script tags, event handlers and javascript: links inert', async () => {
     const blogId = uniqueId('e2e-xss');
     await createBlog(app.url, app.token, blogId, '<img src=x onerror=alert(1)>');
@@ -252,20 +336,10 @@ describe('reader page', () => {
 
   it('looks right on a desktop and on a 375 px phone (screenshots)', async () => {
     const blogId = uniqueId('e2e-shot');
-    await createBlog(app.url, app.token, blogId, 'Live Blog: Crisis In Ukraine');
-    await postEntry(app.url, app.token, blogId, {
-      headline: 'Kerry and Lavrov meet in London',
-      body: 'U.S. Secretary of State **John Kerry** and Russian Foreign Minister **Sergei Lavrov** sit down in London.',
-      keyEvent: true,
-    });
-    await postEntry(app.url, app.token, blogId, {
-      body: '> A formidably difficult task\n\nBritish Foreign Secretary William Hague sets expectations low.',
-    });
-    await postEntry(app.url, app.token, blogId, {
-      headline: 'What we know',
-      body: '- Talks under way in London\n- UN monitors heading to Ukraine\n- Crimea vote on Sunday',
-      pinned: true,
-    });
+    await createBlog(app.url, app.token, blogId, DEMO_BLOG.title, DEMO_BLOG.description);
+    for (const entry of DEMO_ENTRIES.slice(0, 8)) await postEntry(app.url, app.token, blogId, entry);
+    const summary = DEMO_ENTRIES.find((e) => e.pinned);
+    if (summary) await postEntry(app.url, app.token, blogId, summary);
     for (const [name, viewport] of [
       ['reader-desktop', { width: 1280, height: 900 }],
       ['reader-375', { width: 375, height: 812 }],

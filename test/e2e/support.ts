@@ -66,10 +66,11 @@ export async function createBlog(
   token: string,
   id: string,
   title = `Blog ${id}`,
+  description = 'Updates as they happen.',
 ): Promise<Blog> {
   const res = await api(url, 'PUT', `/api/blogs/${id}`, {
     token,
-    body: { title, description: 'Updates as they happen.' },
+    body: { title, description },
   });
   if (res.status !== 201 && res.status !== 200) throw new Error(`upsert ${id}: ${res.status}`);
   return res.body['blog'] as Blog;
