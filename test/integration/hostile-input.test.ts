@@ -21,7 +21,12 @@ let witnessLog: EventLog;
 const opened: Socket[] = [];
 
 beforeAll(async () => {
-  app = await startApp({ redisUrl: inject('redisUrl'), prefix: `${uniqueId('hostile')}:` });
+  // Set-up writes are many and fast; the write rate limit has its own tests (editor-protocol, http-api).
+  app = await startApp({
+    redisUrl: inject('redisUrl'),
+    prefix: `${uniqueId('hostile')}:`,
+    env: { EDITOR_WRITES_PER_SECOND: '0' },
+  });
   witnessBlog = await newBlog();
   witness = await connectReader(app.url);
   witnessLog = new EventLog(witness);

@@ -11,7 +11,12 @@ let app: TestApp;
 const opened: Socket[] = [];
 
 beforeAll(async () => {
-  app = await startApp({ redisUrl: inject('redisUrl'), prefix: `${uniqueId('http-api')}:` });
+  // Set-up writes are many and fast; the write rate limit has its own tests (editor-protocol, http-api).
+  app = await startApp({
+    redisUrl: inject('redisUrl'),
+    prefix: `${uniqueId('http-api')}:`,
+    env: { EDITOR_WRITES_PER_SECOND: '0' },
+  });
 });
 afterAll(async () => {
   await app.stop();
@@ -370,6 +375,37 @@ describe('errors of the transport', () => {
     expect(res.status).toBe(413);
     expect(errorOf(res).code).toBe('too_large');
     expect((await api(app.url, 'GET', `/api/blogs/${blogId}/entries`)).body.entries).toEqual([]);
+  });
+});
+
+describe('the write rate limit', () => {
+  it('an editor writing faster than EDITOR_WRITES_PER_SECOND gets 429 rate_limited, and nothing is written', async () => {
+    const limited = await startApp({
+      redisUrl: inject('redisUrl'),
+      prefix: `${uniqueId('http-limit')}:`,
+      env: { EDITOR_WRITES_PER_SECOND: '1' }, // a burst of 2
+    });
+    try {
+      const blogId = uniqueId('blog');
+      const put = await api(limited.url, 'PUT', `/api/blogs/${blogId}`, { ...auth, body: { title: 't' } });
+      expect(put.status).toBe(201);
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          api(limited.url, 'POST', `/api/blogs/${blogId}/entries`, { ...auth, body: { body: `b${i}` } }),
+        ),
+      );
+      const refused = results.filter((r) => r.status === 429);
+      expect(refused.length).toBeGreaterThanOrEqual(4);
+      for (const r of refused) expect(errorOf(r).code).toBe('rate_limited');
+      const created = results.filter((r) => r.status === 201).length;
+      const list = await api(limited.url, 'GET', `/api/blogs/${blogId}/entries`);
+      expect(list.body.entries).toHaveLength(created);
+      expect(list.body.seq).toBe(1 + created);
+      // reads are not limited
+      expect((await api(limited.url, 'GET', `/api/blogs/${blogId}`)).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
   });
 });
 

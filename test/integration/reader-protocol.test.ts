@@ -19,7 +19,12 @@ let app: TestApp;
 const opened: Socket[] = [];
 
 beforeAll(async () => {
-  app = await startApp({ redisUrl: inject('redisUrl'), prefix: `${uniqueId('reader-proto')}:` });
+  // Set-up writes are many and fast; the write rate limit has its own tests (editor-protocol, http-api).
+  app = await startApp({
+    redisUrl: inject('redisUrl'),
+    prefix: `${uniqueId('reader-proto')}:`,
+    env: { EDITOR_WRITES_PER_SECOND: '0' },
+  });
 });
 afterAll(async () => {
   await app.stop();
