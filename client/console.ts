@@ -44,6 +44,7 @@ const els = {
 
 const connection = createConnectionState(els.connection);
 let socket: Socket | undefined;
+let unwatch: (() => void) | undefined;
 let sync: BlogSync | undefined;
 const compose = new Compose();
 const entryList = new EntryList(els.entries);
@@ -55,8 +56,17 @@ function showSignedIn(signedIn: boolean): void {
   els.signOut.hidden = !signedIn;
 }
 
-function signIn(token: string): void {
+function disconnect(): void {
+  sync?.stop();
+  sync = undefined;
+  unwatch?.();
+  unwatch = undefined;
   socket?.disconnect();
+  socket = undefined;
+}
+
+function signIn(token: string): void {
+  disconnect();
   const s = io('/editor', {
     auth: { token },
     transports: ['websocket', 'polling'],
@@ -66,7 +76,7 @@ function signIn(token: string): void {
   });
   socket = s;
   connection.set('connecting');
-  watchConnection(s, connection);
+  unwatch = watchConnection(s, connection);
   s.on('connect', () => {
     sessionStorage.setItem(TOKEN_KEY, token);
     els.tokenError.textContent = '';
@@ -75,7 +85,7 @@ function signIn(token: string): void {
   });
   s.on('connect_error', (err: Error) => {
     if (err.message !== 'unauthorized') return; // transport trouble: socket.io retries by itself
-    s.disconnect();
+    disconnect();
     sessionStorage.removeItem(TOKEN_KEY);
     showSignedIn(false);
     connection.set('unauthorized');
@@ -89,10 +99,7 @@ function signIn(token: string): void {
 }
 
 function signOut(): void {
-  sync?.stop();
-  sync = undefined;
-  socket?.disconnect();
-  socket = undefined;
+  disconnect();
   sessionStorage.removeItem(TOKEN_KEY);
   showSignedIn(false);
   connection.set('unauthorized');

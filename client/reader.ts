@@ -205,6 +205,7 @@ async function jumpTo(entryId: string): Promise<void> {
 
 if (state.blog.status === 'ended') {
   connection.set('ended');
+  void loadKeyEvents();
 } else {
   watchConnection(socket, connection);
   sync = new BlogSync(

@@ -32,6 +32,10 @@ export class Compose {
 
   constructor() {
     this.body.addEventListener('input', () => renderPreview(this.preview, this.body.value));
+    // A finished post's "Posted." gives way as soon as the next one is being written.
+    this.form.addEventListener('input', () => {
+      if (!this.sending) this.status.textContent = '';
+    });
     this.form.addEventListener('keydown', (event) => {
       if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();

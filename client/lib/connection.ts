@@ -44,13 +44,24 @@ export function createConnectionState(
   };
 }
 
-/** Wires socket and browser signals to the indicator. `live` itself is set by whoever knows it is synced. */
-export function watchConnection(socket: Socket, indicator: ConnectionIndicator): void {
+/**
+ * Wires socket and browser signals to the indicator. `live` itself is set by whoever knows it is synced.
+ * Returns the function that unwires them again.
+ */
+export function watchConnection(socket: Socket, indicator: ConnectionIndicator): () => void {
   const lost = (): void => indicator.set(navigator.onLine ? 'reconnecting' : 'offline');
+  const offline = (): void => indicator.set('offline');
+  const online = (): void => {
+    if (!socket.connected) indicator.set('reconnecting');
+  };
   socket.on('disconnect', lost);
   socket.on('connect_error', lost);
-  window.addEventListener('offline', () => indicator.set('offline'));
-  window.addEventListener('online', () => {
-    if (!socket.connected) indicator.set('reconnecting');
-  });
+  window.addEventListener('offline', offline);
+  window.addEventListener('online', online);
+  return () => {
+    socket.off('disconnect', lost);
+    socket.off('connect_error', lost);
+    window.removeEventListener('offline', offline);
+    window.removeEventListener('online', online);
+  };
 }
