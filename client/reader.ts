@@ -110,13 +110,15 @@ els.list.addEventListener('click', (event) => {
     button.textContent = text;
     window.setTimeout(() => (button.textContent = 'Copy link'), 2000);
   };
-  navigator.clipboard.writeText(url).then(
-    () => done('Link copied'),
-    () => {
-      location.hash = new URL(url).hash;
-      done('Link in address bar');
-    },
-  );
+  const fallback = (): void => {
+    // No clipboard (insecure context or refused): put the permalink in the address bar instead.
+    history.replaceState(null, '', new URL(url).hash);
+    done('Link in address bar');
+  };
+  // navigator.clipboard is absent outside secure contexts, whatever the type declarations say.
+  const clipboard = navigator.clipboard as Clipboard | undefined;
+  if (!clipboard) fallback();
+  else clipboard.writeText(url).then(() => done('Link copied'), fallback);
 });
 
 // ---- the socket ------------------------------------------------------------------------------

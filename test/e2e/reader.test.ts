@@ -149,6 +149,8 @@ describe('reader page', () => {
       expect(await item.locator('strong').textContent()).toBe('London');
       expect(await item.locator('time').first().getAttribute('datetime')).toBe(entry.createdAt);
       await page.locator(`#key-events-list a[href="#entry-${entry.id}"]`).waitFor();
+      await item.locator('button.copy-link').click();
+      await item.locator('button.copy-link', { hasText: /Link copied|Link in address bar/ }).waitFor();
       await expect.poll(() => page.locator('#announcer').textContent()).toBe('1 new update');
 
       // The JSON-LD follows the feed.
