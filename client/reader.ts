@@ -130,11 +130,13 @@ const socket = io({
   autoConnect: false,
 });
 let sync: BlogSync | undefined;
+let unwatch: (() => void) | undefined;
 let keyEventsLoaded = false;
 
 function stopLive(): void {
   sync?.stop();
   sync = undefined;
+  unwatch?.();
   socket.disconnect();
   connection.set('ended');
 }
@@ -209,7 +211,7 @@ if (state.blog.status === 'ended') {
   connection.set('ended');
   void loadKeyEvents();
 } else {
-  watchConnection(socket, connection);
+  unwatch = watchConnection(socket, connection);
   sync = new BlogSync(
     socket,
     blogId,

@@ -51,9 +51,8 @@ export function createConnectionState(
 export function watchConnection(socket: Socket, indicator: ConnectionIndicator): () => void {
   const lost = (): void => indicator.set(navigator.onLine ? 'reconnecting' : 'offline');
   const offline = (): void => indicator.set('offline');
-  const online = (): void => {
-    if (!socket.connected) indicator.set('reconnecting');
-  };
+  // Back online: a socket that survived is still subscribed (and caught up by seq), so it is live.
+  const online = (): void => indicator.set(socket.connected ? 'live' : 'reconnecting');
   socket.on('disconnect', lost);
   socket.on('connect_error', lost);
   window.addEventListener('offline', offline);

@@ -298,6 +298,38 @@ describe('reader page', () => {
     }
   });
 
+  it('holds new entries while the tab is hidden, and shows when the reader is offline', async () => {
+    const blogId = uniqueId('e2e-hidden');
+    await createBlog(app.url, app.token, blogId);
+    const { page, errors, close } = await openPage(browser);
+    try {
+      await page.goto(`${app.url}/blogs/${blogId}`);
+      await page.locator('#connection-state[data-state="live"]').waitFor();
+
+      await page.context().setOffline(true);
+      await page.locator('#connection-state[data-state="offline"]').waitFor();
+      await page.context().setOffline(false);
+      await page.locator('#connection-state[data-state="live"]').waitFor({ timeout: 10_000 });
+
+      // The reader is at the top, but in a background tab: the entry waits behind the button.
+      await page.evaluate(() => {
+        Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+        document.dispatchEvent(new Event('visibilitychange'));
+      });
+      const entry = await postEntry(app.url, app.token, blogId, { body: 'While you were away.' });
+      await page.locator('#new-updates', { hasText: '1 new update' }).waitFor({ timeout: 2_000 });
+      expect(await page.locator(`#entry-${entry.id}`).count()).toBe(0);
+      await expect.poll(() => page.title()).toMatch(/^\(1\) /);
+      await page.locator('#new-updates').press('Enter');
+      await page.locator(`#entry-${entry.id}`).waitFor();
+      // Keyboard users land on the revealed entry.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe(`entry-${entry.id}`);
+      expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|WebSocket/.test(e))).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+
   it('renders script tags, event handlers and javascript: links inert', async () => {
     const blogId = uniqueId('e2e-xss');
     await createBlog(app.url, app.token, blogId, '<img src=x onerror=alert(1)>');
