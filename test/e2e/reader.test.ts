@@ -129,6 +129,26 @@ describe('reader page', () => {
     }
   });
 
+  it('lists blogs on the home page and answers an unknown blog with a 404 page', async () => {
+    const blogId = uniqueId('e2e-index');
+    await createBlog(app.url, app.token, blogId, 'Index <test> & more');
+    const { page, errors, close } = await openPage(browser);
+    try {
+      await page.goto(`${app.url}/`);
+      const link = page.locator(`a[href="/blogs/${blogId}"]`);
+      expect(await link.textContent()).toBe('Index <test> & more');
+      await link.click();
+      await page.waitForURL(`${app.url}/blogs/${blogId}`);
+      expect(await page.locator('h1').textContent()).toBe('Index <test> & more');
+      expect(errors).toEqual([]);
+      const missing = await page.goto(`${app.url}/blogs/no-such-blog-${blogId}`);
+      expect(missing?.status()).toBe(404);
+      expect(await page.locator('h1').textContent()).toBe('Not found');
+    } finally {
+      await close();
+    }
+  });
+
   it('shows an entry posted through the API within 2 s, then its edit and its deletion', async () => {
     const blogId = uniqueId('e2e-live');
     await createBlog(app.url, app.token, blogId);
