@@ -36,10 +36,14 @@ export function toErrorBody(err: unknown): ErrorBody {
       : { code: err.code, message: err.message };
   }
   if (err instanceof ZodError) {
-    const issues = err.issues.map((i) => ({
-      path: i.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-      message: i.message,
-    }));
+    const toPath = (path: readonly PropertyKey[]): (string | number)[] =>
+      path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    // An unknown key is reported at its own path, like every other field.
+    const issues = err.issues.flatMap((i) =>
+      i.code === 'unrecognized_keys'
+        ? i.keys.map((key) => ({ path: [...toPath(i.path), key], message: `unknown field "${key}"` }))
+        : [{ path: toPath(i.path), message: i.message }],
+    );
     const first = issues[0];
     const message = first ? `${first.path.join('.') || 'payload'}: ${first.message}` : 'invalid payload';
     return { code: 'invalid', message, issues };

@@ -354,9 +354,10 @@ export class Liveblog {
     const limit = input.limit ?? PAGE_LIMIT_DEFAULT;
     const feed = await this.hub.acquire(input.blogId);
     if (!feed) throw new AppError('not_found', `blog ${input.blogId} does not exist`);
-    if (input.cursor !== undefined) {
-      const fetched = await feed.fetchForResume(input.cursor).catch(() => null);
-      const resumed = fetched ? feed.resumeFrom(input.cursor, fetched) : null;
+    const cursor = typeof input.cursor === 'string' && input.cursor.length <= 200 ? input.cursor : undefined;
+    if (cursor !== undefined) {
+      const fetched = await feed.fetchForResume(cursor).catch(() => null);
+      const resumed = fetched ? feed.resumeFrom(cursor, fetched) : null;
       if (resumed) {
         this.hub.addSubscriber(feed);
         accept({ ok: true, ...resumed });

@@ -107,7 +107,8 @@ export type EntryDelete = z.infer<typeof EntryDeleteSchema>;
 
 export const SubscribeSchema = z.object({
   blogId: BlogIdSchema,
-  cursor: z.string().max(200).optional(),
+  /** Opaque; anything that is not a resumable cursor (even a non-string) gets a fresh answer. */
+  cursor: z.unknown().optional(),
   limit: Limit.optional(),
 });
 export type Subscribe = z.infer<typeof SubscribeSchema>;

@@ -159,7 +159,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       ...body(req),
       blogId: req.params.blogId,
       entryId: req.params.entryId,
-      ...(version ? { version } : {}),
+      ...(version !== undefined ? { version } : {}),
     };
     res.json({ entry: await service.updateEntry(editorOf(res), input) });
   });

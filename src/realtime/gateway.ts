@@ -2,7 +2,7 @@
  * The Socket.IO gateway (SPEC §3–§4): namespace `/` for readers, `/editor` for editors. Every handler
  * answers through its acknowledgement and never throws; a malformed or unknown event harms nobody else.
  */
-import type { Namespace, Server, Socket } from 'socket.io';
+import type { Server, Socket } from 'socket.io';
 import type { Authenticate } from '../auth.js';
 import { AppError, isInternal, toErrorBody } from '../errors.js';
 import type { Editor, Liveblog } from '../liveblog.js';
@@ -56,17 +56,19 @@ export function attachGateway(
     socket.on(event, (payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const reply = ack as Ack;
-      handler(payload).then(
-        (answer) => {
-          if (answer !== undefined) reply(answer);
-        },
-        (err: unknown) => fail(reply, err),
-      );
+      // Through a promise, so even a handler that throws synchronously answers with an error ack.
+      Promise.resolve(payload)
+        .then(handler)
+        .then(
+          (answer) => {
+            if (answer !== undefined) reply(answer);
+          },
+          (err: unknown) => fail(reply, err),
+        );
     });
   };
 
-  const wireReader = (nsp: Namespace, socket: Socket, state: SocketState): void => {
-    void nsp;
+  const wireReader = (socket: Socket, state: SocketState): void => {
     socket.on('subscribe', (payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
       const reply = ack as Ack;
@@ -108,7 +110,7 @@ export function attachGateway(
     });
   };
 
-  readers.on('connection', (socket) => wireReader(readers, socket, { blogs: new Set() }));
+  readers.on('connection', (socket) => wireReader(socket, { blogs: new Set() }));
 
   editors.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
@@ -130,7 +132,7 @@ export function attachGateway(
       return;
     }
     const state: SocketState = { blogs: new Set(), editor };
-    wireReader(editors, socket, state);
+    wireReader(socket, state);
     const bucket = new TokenBucket(writesPerSecond);
     const write = (event: string, handler: (payload: unknown) => Promise<unknown>): void => {
       on(socket, event, (payload) =>

@@ -3,6 +3,7 @@
  * One command connection for reads and commits; RedisBus holds the subscriber connection.
  */
 import type { Redis, Result } from 'ioredis';
+import { AppError } from '../errors.js';
 import type { Blog, Entry, LiveEvent } from '../schema.js';
 import { draftHalves, parseEvent } from './events.js';
 import { blogIdFromChannel, blogIndexKey, blogKeys } from './keys.js';
@@ -211,6 +212,9 @@ export class RedisStore implements Store {
   }
 }
 
+/** How long a subscribe waits for a reconnecting subscriber connection before answering `unavailable`. */
+export const BUS_READY_WAIT_MS = 2500;
+
 /** Pub/sub over a dedicated subscriber connection. */
 export class RedisBus implements EventBus {
   private readonly listeners = new Map<string, EventListener>();
@@ -240,8 +244,25 @@ export class RedisBus implements EventBus {
   }
 
   async subscribe(blogId: string, listener: EventListener): Promise<void> {
+    // Rather than wait in the offline queue indefinitely, give a reconnecting subscriber a moment and then
+    // let the caller answer `unavailable`.
+    if (['reconnecting', 'close', 'end'].includes(this.sub.status)) await this.readyWithin(BUS_READY_WAIT_MS);
     this.listeners.set(blogId, listener);
     await this.sub.subscribe(blogKeys(this.prefix, blogId).channel);
+  }
+
+  private readyWithin(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onReady = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.sub.off('ready', onReady);
+        reject(new AppError('unavailable', 'the event stream cannot be reached'));
+      }, ms);
+      this.sub.once('ready', onReady);
+    });
   }
 
   async unsubscribe(blogId: string): Promise<void> {

@@ -245,11 +245,7 @@ describe('PATCH /api/blogs/:blogId/entries/:entryId', () => {
     expect((now.body.entries as Entry[])[0]).toMatchObject({ body: '**edited**', version: 3 });
   });
 
-  // BUG: `If-Match: 0` is ignored (src/http/app.ts spreads `version` only when truthy), so the PATCH
-  // answers 200 and overwrites the entry: `expect([400, 409]).toContain(res.status)` fails with 200.
-  // Version 0 is never current (versions start at 1), so it is stale (409) — and Socket.IO refuses
-  // `version: 0` as invalid, while SPEC §5 says both transports share the same validation.
-  it.skip('If-Match: 0 never matches, and the entry is left unchanged', async () => {
+  it('If-Match: 0 never matches, and the entry is left unchanged', async () => {
     const blogId = await newBlog();
     const entry = await newEntry(blogId, { body: 'original' });
     const res = await api(app.url, 'PATCH', `/api/blogs/${blogId}/entries/${entry.id}`, {
@@ -544,11 +540,7 @@ describe('when Redis cannot be reached', () => {
     }
   });
 
-  // BUG: while Redis is down, a reader's `subscribe` to a blog this instance has no live feed for is
-  // never acknowledged (the feed waits on the subscriber connection's offline queue), so
-  // `call(reader, 'subscribe', { blogId })` times out after 5 s instead of answering
-  // { ok: false, error: { code: 'unavailable' } } (SPEC §4: `unavailable` — the store cannot be reached).
-  it.skip('a subscribe while Redis is down answers unavailable', async () => {
+  it('a subscribe while Redis is down answers unavailable', async () => {
     const redis = await RedisServer.start();
     const own = await startApp({ redisUrl: redis.url, prefix: `${uniqueId('down')}:` });
     const reader = await connectReader(own.url);
