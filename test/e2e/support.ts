@@ -113,3 +113,30 @@ export async function deleteEntry(
 export function feedIds(page: Page): Promise<string[]> {
   return page.$$eval('#feed > li.entry', (items) => items.map((li) => li.id.replace(/^entry-/, '')));
 }
+
+// ---- JSON-LD ----
+
+export interface LdUpdate {
+  '@type': string;
+  headline: string;
+  articleBody: string;
+  datePublished: string;
+  dateModified: string;
+  author: { name: string };
+  url: string;
+}
+export interface LdPosting {
+  '@type': string;
+  headline: string;
+  datePublished: string;
+  dateModified: string;
+  coverageStartTime: string;
+  coverageEndTime?: string;
+  liveBlogUpdate: LdUpdate[];
+}
+
+export function jsonLdOf(html: string): LdPosting {
+  const match = /<script type="application\/ld\+json"[^>]*>([\s\S]*?)<\/script>/.exec(html);
+  if (!match?.[1]) throw new Error('no JSON-LD block');
+  return JSON.parse(match[1]) as LdPosting;
+}
