@@ -5,7 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entry } from '../../src/schema.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
 import { api } from '../helpers/clients.js';
-import { ARTIFACTS, buildClient, createBlog, launchBrowser, openPage, patchEntry } from './support.js';
+import {
+  ARTIFACTS,
+  assertAssetsServed,
+  buildClient,
+  createBlog,
+  launchBrowser,
+  openPage,
+  patchEntry,
+} from './support.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -13,6 +21,7 @@ let browser: Browser;
 beforeAll(async () => {
   buildClient();
   [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  await assertAssetsServed(app.url);
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
 import {
+  assertAssetsServed,
   buildClient,
   createBlog,
   deleteEntry,
@@ -21,6 +22,7 @@ beforeAll(async () => {
   buildClient();
   // Tests here post dozens of entries in a row: no write rate limit.
   [app, browser] = await Promise.all([startApp({ env: { EDITOR_WRITES_PER_SECOND: '0' } }), launchBrowser()]);
+  await assertAssetsServed(app.url);
 });
 
 afterAll(async () => {

@@ -8,6 +8,7 @@ import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
 import { api } from '../helpers/clients.js';
 import {
   ARTIFACTS,
+  assertAssetsServed,
   ROOT,
   buildClient,
   createBlog,
@@ -26,6 +27,7 @@ beforeAll(async () => {
   buildClient();
   // Tests here post dozens of entries in a row: no write rate limit.
   [app, browser] = await Promise.all([startApp({ env: { EDITOR_WRITES_PER_SECOND: '0' } }), launchBrowser()]);
+  await assertAssetsServed(app.url);
 });
 
 afterAll(async () => {

@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
 import {
+  assertAssetsServed,
   buildClient,
   createBlog,
   feedIds,
@@ -22,6 +23,7 @@ const apps: TestApp[] = [];
 async function start(options: Parameters<typeof startApp>[0]): Promise<TestApp> {
   const app = await startApp(options);
   apps.push(app);
+  await assertAssetsServed(app.url);
   return app;
 }
 

@@ -19,6 +19,19 @@ export function buildClient(): void {
   mkdirSync(ARTIFACTS, { recursive: true });
 }
 
+/** Fails fast, in words, when the server does not serve the bundles (every browser test would time out). */
+export async function assertAssetsServed(url: string): Promise<void> {
+  for (const asset of ['reader.js', 'console.js', 'style.css']) {
+    const res = await fetch(`${url}/assets/${asset}`);
+    await res.arrayBuffer();
+    if (!res.ok) {
+      throw new Error(
+        `GET /assets/${asset} answered ${res.status}: the server does not serve ${join(ROOT, 'public')}`,
+      );
+    }
+  }
+}
+
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
