@@ -82,7 +82,7 @@ describe('reader reconnection', () => {
     } finally {
       await close();
     }
-  });
+  }, 40_000);
 
   it('replaces the feed with a fresh snapshot, without a reload, when its cursor cannot be resumed', async () => {
     // The in-memory store: a restarted instance has a new history (another epoch).
@@ -113,5 +113,5 @@ describe('reader reconnection', () => {
     } finally {
       await close();
     }
-  });
+  }, 40_000);
 });
