@@ -3,6 +3,7 @@
  * The one place that creates Redis clients and picks implementations.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { dirname, join } from 'node:path';
@@ -38,7 +39,12 @@ export interface ServerOptions {
   instanceId?: string;
 }
 
-const ASSETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'public');
+/** `public/` of the package, whether this runs from `dist/src/` or from `src/` (tsx, vitest). */
+function assetsDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return join(dir, 'public');
+}
 
 export function createServer(config: Config, options: ServerOptions = {}): Promise<LiveblogServer> {
   const log = options.logger ?? pino({ level: config.logLevel });
@@ -104,7 +110,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     service,
     authenticate,
     corsOrigins: config.corsOrigins,
-    assetsDir: ASSETS_DIR,
+    assetsDir: assetsDir(),
     metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
     editorWritesPerSecond: config.editorWritesPerSecond,
     accepting: () => accepting,
