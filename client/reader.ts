@@ -3,24 +3,17 @@
  * Socket.IO (SPEC §3, §7). Works from the initial state the server embeds as a JSON data block.
  */
 import { io } from 'socket.io-client';
-import type { Blog, Entry } from '../src/schema.js';
+import type { Blog, BlogPage, Entry } from '../src/schema.js';
 import { ACK_TIMEOUT_MS, BlogSync } from './lib/blog-sync.js';
 import { createConnectionState, watchConnection } from './lib/connection.js';
-import { byId } from './lib/dom.js';
+import { byId, htmlToPlainText } from './lib/dom.js';
 import { describeError } from './lib/errors.js';
-import { buildLiveBlogPosting, jsonForScript } from './lib/jsonld.js';
+import { buildLiveBlogPosting, jsonForScript } from '../src/jsonld.js';
 import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
 import { KeyEvents } from './reader/key-events.js';
 
-interface InitialState {
-  blog: Blog;
-  entries: Entry[];
-  pinned: Entry | null;
-  hasMore: boolean;
-  cursor: string;
-  seq: number;
-}
+type InitialState = BlogPage;
 
 interface EntriesAnswer {
   ok: boolean;
@@ -86,7 +79,7 @@ const keyEvents = new KeyEvents(els.keyEventsBox, els.keyEventsList, (id) => voi
 
 const liveFeed: Feed = new Feed(els, pageUrl, state, {
   onChange: (f) => {
-    els.jsonLd.textContent = jsonForScript(buildLiveBlogPosting(f.blog, f.all(), pageUrl));
+    els.jsonLd.textContent = jsonForScript(buildLiveBlogPosting(f.blog, f.all(), pageUrl, htmlToPlainText));
   },
   onBlog: showBlog,
   onNewEntries: (count) => announceNew(count),

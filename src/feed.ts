@@ -9,7 +9,7 @@
  *   synchronous step: no event can fall between the snapshot and the live stream, and none comes twice;
  * - a ring of recent events, so most resumes need no Redis command either.
  */
-import type { Blog, Entry, LiveEvent } from './schema.js';
+import type { Blog, BlogPage, Entry, LiveEvent } from './schema.js';
 import {
   formatCursor,
   parseCursor,
@@ -29,14 +29,7 @@ export interface FeedSink {
   event(event: LiveEvent): void;
 }
 
-export interface FeedView {
-  blog: Blog;
-  entries: Entry[];
-  pinned: Entry | null;
-  hasMore: boolean;
-  cursor: string;
-  seq: number;
-}
+export type FeedView = BlogPage;
 
 export type ResumeResult = { resumed: true; blog: Blog; events: LiveEvent[]; cursor: string; seq: number };
 

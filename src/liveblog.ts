@@ -17,6 +17,7 @@ import {
   SubscribeSchema,
   type Author,
   type Blog,
+  type BlogPage,
   type Entry,
   type FreshSubscribeAck,
   type LiveEvent,
@@ -288,17 +289,7 @@ export class Liveblog {
   }
 
   /** The server-rendered reader page's data. */
-  async pageData(
-    blogId: string,
-    limit = PAGE_LIMIT_DEFAULT,
-  ): Promise<{
-    blog: Blog;
-    entries: Entry[];
-    pinned: Entry | null;
-    hasMore: boolean;
-    cursor: string;
-    seq: number;
-  }> {
+  async pageData(blogId: string, limit = PAGE_LIMIT_DEFAULT): Promise<BlogPage> {
     BlogIdSchema.parse(blogId);
     const snap = await this.store.snapshot(blogId, limit);
     if (!snap) throw new AppError('not_found', `blog ${blogId} does not exist`);

@@ -158,6 +158,16 @@ export interface EntryPage {
   hasMore: boolean;
 }
 
+/** A blog with its newest entries at one position of its event stream (a page, a snapshot). */
+export interface BlogPage {
+  blog: Blog;
+  entries: Entry[];
+  pinned: Entry | null;
+  hasMore: boolean;
+  cursor: string;
+  seq: number;
+}
+
 export interface FreshSubscribeAck {
   ok: true;
   resumed: false;

@@ -4,7 +4,8 @@
  * The page's CSP forbids inline scripts and styles, so behaviour and looks come from /assets; the JSON
  * blocks below are data (`application/ld+json`, `application/json`), not scripts, with `<` escaped.
  */
-import type { Blog, Entry } from '../schema.js';
+import type { Blog, BlogPage, Entry } from '../schema.js';
+import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../jsonld.js';
 import { toPlainText } from '../render.js';
 
 export interface PageContext {
@@ -12,14 +13,7 @@ export interface PageContext {
   origin: string;
 }
 
-export interface BlogPageData {
-  blog: Blog;
-  entries: Entry[];
-  pinned: Entry | null;
-  hasMore: boolean;
-  cursor: string;
-  seq: number;
-}
+export type BlogPageData = BlogPage;
 
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
@@ -28,17 +22,11 @@ const ENTITIES: Record<string, string> = {
   '"': '&quot;',
   "'": '&#39;',
 };
-const HEADLINE_MAX_CHARS = 110;
 const DESCRIPTION_MAX_CHARS = 200;
 
 /** Escapes text for HTML content and double-quoted attribute values. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
-
-/** JSON for a data `<script>` block: `<` becomes \u003c, so nothing inside can close the element. */
-export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
 const utcFormat = new Intl.DateTimeFormat('en-GB', {
@@ -55,15 +43,6 @@ function utc(iso: string, format: Intl.DateTimeFormat): string {
 
 function blogUrl(ctx: PageContext, blogId: string): string {
   return `${ctx.origin}/blogs/${encodeURIComponent(blogId)}`;
-}
-
-function truncate(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** The entry's headline, or the first line of its text (the client's lib/jsonld.ts does the same). */
-function entryHeadline(entry: Entry, plain: string): string {
-  return entry.headline || truncate(plain.split('\n')[0] ?? '', HEADLINE_MAX_CHARS);
 }
 
 function isEdited(entry: Entry): boolean {
@@ -143,38 +122,6 @@ ${entry.headline ? `<h3 class="entry-headline">${escapeHtml(entry.headline)}</h3
 </article></li>`;
 }
 
-/** schema.org LiveBlogPosting for the page (SPEC §7). */
-export function liveBlogPosting(ctx: PageContext, blog: Blog, entries: Entry[]): Record<string, unknown> {
-  const url = blogUrl(ctx, blog.id);
-  let modified = blog.updatedAt;
-  for (const entry of entries) if (entry.updatedAt > modified) modified = entry.updatedAt;
-  const posting: Record<string, unknown> = {
-    '@context': 'https://schema.org',
-    '@type': 'LiveBlogPosting',
-    '@id': url,
-    url,
-    headline: blog.title,
-    description: blog.description,
-    datePublished: blog.createdAt,
-    dateModified: modified,
-    coverageStartTime: blog.createdAt,
-  };
-  if (blog.status === 'ended') posting['coverageEndTime'] = blog.updatedAt;
-  posting['liveBlogUpdate'] = entries.map((entry) => {
-    const articleBody = toPlainText(entry.html);
-    return {
-      '@type': 'BlogPosting',
-      headline: entryHeadline(entry, articleBody),
-      articleBody,
-      datePublished: entry.createdAt,
-      dateModified: entry.updatedAt,
-      author: { '@type': 'Person', name: entry.author.name },
-      url: `${url}#entry-${entry.id}`,
-    };
-  });
-  return posting;
-}
-
 export function renderBlogPage(ctx: PageContext, data: BlogPageData): string {
   const { blog, pinned } = data;
   const url = blogUrl(ctx, blog.id);
@@ -208,7 +155,7 @@ export function renderBlogPage(ctx: PageContext, data: BlogPageData): string {
 <meta property="article:published_time" content="${escapeHtml(blog.createdAt)}">
 <meta property="article:modified_time" content="${escapeHtml(blog.updatedAt)}">
 <meta name="twitter:card" content="summary">
-<script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(liveBlogPosting(ctx, blog, all))}</script>
+<script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(buildLiveBlogPosting(blog, all, url, toPlainText))}</script>
 <script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`;
 
   const keyEventItems = keyEvents

@@ -1,19 +1,28 @@
 /**
- * The page's JSON-LD LiveBlogPosting (schema.org), rebuilt by the client on every change.
- * Mirrors what src/http/pages.ts renders on the server.
+ * The reader page's schema.org `LiveBlogPosting` (SPEC §7). Pure and DOM-free, so the server renders it
+ * into the page and the browser client rebuilds it on every change from the same code; each side passes
+ * its own HTML → plain-text function.
  */
-import type { Blog, Entry } from '../../src/schema.js';
-import { htmlToPlainText } from './dom.js';
+import type { Blog, Entry } from './schema.js';
 
-const HEADLINE_MAX_CHARS = 110;
+/** Longest derived headline (search engines cut longer ones). */
+const DERIVED_HEADLINE_MAX_CHARS = 110;
 
-export function entryHeadline(entry: Entry, plain: string): string {
-  if (entry.headline) return entry.headline;
-  const firstLine = plain.split('\n')[0] ?? '';
-  return firstLine.length > HEADLINE_MAX_CHARS ? `${firstLine.slice(0, HEADLINE_MAX_CHARS - 1)}…` : firstLine;
+export function truncate(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-export function buildLiveBlogPosting(blog: Blog, entries: Entry[], pageUrl: string): Record<string, unknown> {
+/** The entry's headline, or the first line of its text. */
+export function entryHeadline(entry: Entry, plain: string): string {
+  return entry.headline || truncate(plain.split('\n')[0] ?? '', DERIVED_HEADLINE_MAX_CHARS);
+}
+
+export function buildLiveBlogPosting(
+  blog: Blog,
+  entries: Entry[],
+  pageUrl: string,
+  toPlainText: (html: string) => string,
+): Record<string, unknown> {
   const newestFirst = [...entries].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
   let modified = blog.updatedAt;
   for (const entry of entries) if (entry.updatedAt > modified) modified = entry.updatedAt;
@@ -30,7 +39,7 @@ export function buildLiveBlogPosting(blog: Blog, entries: Entry[], pageUrl: stri
   };
   if (blog.status === 'ended') posting['coverageEndTime'] = blog.updatedAt;
   posting['liveBlogUpdate'] = newestFirst.map((entry) => {
-    const articleBody = htmlToPlainText(entry.html);
+    const articleBody = toPlainText(entry.html);
     return {
       '@type': 'BlogPosting',
       headline: entryHeadline(entry, articleBody),
@@ -44,7 +53,7 @@ export function buildLiveBlogPosting(blog: Blog, entries: Entry[], pageUrl: stri
   return posting;
 }
 
-/** JSON for a `<script type="application/ld+json">` data block: `<` escaped so no tag can close it. */
+/** JSON for a data `<script>` block: `<` becomes \u003c, so nothing inside can close the element. */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
