@@ -47,6 +47,8 @@ function reaperWrite(line: string): void {
 
 function track(child: ChildProcess): ChildProcess {
   children.add(child);
+  // A spawn failure (e.g. ENOENT) is reported by whoever waits for the child; never an uncaught 'error'.
+  child.on('error', () => undefined);
   if (child.pid !== undefined) reaperWrite(`add ${child.pid}`);
   child.once('exit', () => {
     children.delete(child);
@@ -122,6 +124,10 @@ function waitForLine(
       finish();
       reject(new Error(`${what} exited (${code}) before it was ready:\n${(out + err).slice(-1500)}`));
     };
+    const onError = (e: Error): void => {
+      finish();
+      reject(new Error(`${what} could not be started: ${e.message}`));
+    };
     const timer = setTimeout(() => {
       finish();
       reject(new Error(`${what} not ready within ${timeoutMs} ms:\n${(out + err).slice(-1500)}`));
@@ -130,12 +136,14 @@ function waitForLine(
       clearTimeout(timer);
       child.stdout?.off('data', onOut);
       child.off('exit', onExit);
+      child.off('error', onError);
       // Keep draining, so a chatty child never blocks on a full pipe; keep the stderr tail for errors.
       child.stdout?.resume();
     };
     child.stdout?.on('data', onOut);
     child.stderr?.on('data', onErr);
     child.once('exit', onExit);
+    child.once('error', onError);
   });
 }
 
