@@ -7,6 +7,7 @@ import type { Authenticate } from '../auth.js';
 import { AppError, isInternal, toErrorBody } from '../errors.js';
 import type { Editor, Liveblog } from '../liveblog.js';
 import { TokenBucket } from '../rate-limit.js';
+import { RoomWriter } from './fanout.js';
 import { SUBSCRIPTIONS_PER_SOCKET_MAX, UnsubscribeSchema, type ErrorBody } from '../schema.js';
 
 type Ack = (answer: unknown) => void;
@@ -33,16 +34,18 @@ export function attachGateway(
   const editors = io.of('/editor');
   const writesPerSecond = options.editorWritesPerSecond ?? 20;
 
-  // Socket.IO encodes a broadcast once (one pre-encoded WebSocket frame for every socket in the room);
-  // a namespace whose room is empty is skipped so it costs no encoding at all.
-  const broadcast = (blogId: string, name: string, payload: unknown): void => {
-    for (const nsp of [readers, editors]) {
-      if (nsp.adapter.rooms.get(blogId)?.size) nsp.to(blogId).emit(name, payload);
-    }
-  };
+  // Events go out through RoomWriters (one write per socket per event-loop turn, see fanout.ts);
+  // reader counts are rare and go through Socket.IO's own broadcast.
+  const writers = [new RoomWriter(readers), new RoomWriter(editors)];
   service.hub.setSink({
-    event: (event) => broadcast(event.blogId, 'event', event),
-    readers: (message) => broadcast(message.blogId, 'readers', message),
+    event: (event) => {
+      for (const w of writers) w.send(event.blogId, event);
+    },
+    readers: (message) => {
+      for (const nsp of [readers, editors]) {
+        if (nsp.adapter.rooms.get(message.blogId)?.size) nsp.to(message.blogId).emit('readers', message);
+      }
+    },
   });
 
   const fail = (ack: Ack, err: unknown): void => {
@@ -89,6 +92,8 @@ export function attachGateway(
             return;
           }
           if (already && blogId !== undefined) service.unsubscribed(blogId); // a resubscribe replaces the old one
+          // Events already queued are covered by this answer: send them to the room before joining it.
+          for (const w of writers) w.flush(answer.blog.id);
           state.blogs.add(answer.blog.id);
           void socket.join(answer.blog.id);
           reply(answer);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { io } from 'socket.io-client';
 import { call, connectEditor, connectReader, EventLog } from '../helpers/clients.js';
 import type { FreshSubscribeAck } from '../../src/schema.js';
 
@@ -45,6 +46,32 @@ describe.each([
     } finally {
       editor.close();
       reader.close();
+    }
+  });
+
+  it('a burst reaches WebSocket and long-polling readers alike: every event once, in seq order', async () => {
+    const blogId = uniqueId('burst');
+    const editor = await connectEditor(app.url, app.token);
+    const ws = await connectReader(app.url);
+    const polling = io(app.url, { transports: ['polling'], reconnection: false, forceNew: true });
+    try {
+      await call(editor, 'blog:upsert', { id: blogId, title: 'Burst' });
+      const wsLog = new EventLog(ws);
+      const pollLog = new EventLog(polling);
+      await call(ws, 'subscribe', { blogId });
+      await call(polling, 'subscribe', { blogId });
+      const acks = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => call(editor, 'entry:create', { blogId, body: `burst ${i}` })),
+      );
+      expect(acks.every((a) => a.ok === true)).toBe(true);
+      const expected = Array.from({ length: 30 }, (_, i) => i + 2);
+      expect((await wsLog.waitFor(30, blogId)).map((e) => e.seq)).toEqual(expected);
+      expect((await pollLog.waitFor(30, blogId)).map((e) => e.seq)).toEqual(expected);
+      expect(pollLog.events).toEqual(wsLog.events);
+    } finally {
+      editor.close();
+      ws.close();
+      polling.close();
     }
   });
 });
