@@ -64,29 +64,23 @@ function directSocket(socket: Socket): RawWebSocket | null {
   return ws;
 }
 
-interface Pending {
-  name: string;
-  payloads: unknown[];
-}
-
 export class RoomWriter {
-  private readonly pending = new Map<string, Pending>();
+  /** Payloads queued per room, oldest first. */
+  private readonly pending = new Map<string, unknown[]>();
   private scheduled = false;
 
+  /** Writes Socket.IO events called `name` to the rooms of namespace `nsp`. */
   constructor(
     private readonly nsp: Namespace,
-    private readonly name = 'event',
+    private readonly name: string,
   ) {}
 
   /** Queue one payload for every socket in `room`; it goes out at the end of this event-loop turn. */
   send(room: string, payload: unknown): void {
     if (!this.nsp.adapter.rooms.get(room)?.size) return;
-    let p = this.pending.get(room);
-    if (!p) {
-      p = { name: this.name, payloads: [] };
-      this.pending.set(room, p);
-    }
-    p.payloads.push(payload);
+    const queued = this.pending.get(room);
+    if (queued) queued.push(payload);
+    else this.pending.set(room, [payload]);
     if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(() => this.flushAll());
@@ -100,8 +94,8 @@ export class RoomWriter {
 
   /** Write what is queued for `room` now. */
   flush(room: string): void {
-    const p = this.pending.get(room);
-    if (!p) return;
+    const payloads = this.pending.get(room);
+    if (!payloads) return;
     this.pending.delete(room);
     const sids = this.nsp.adapter.rooms.get(room);
     if (!sids?.size) return;
@@ -111,14 +105,14 @@ export class RoomWriter {
       if (!socket) continue;
       const ws = directSocket(socket);
       if (!ws) {
-        for (const payload of p.payloads) socket.emit(p.name, payload);
+        for (const payload of payloads) socket.emit(this.name, payload);
         continue;
       }
       if (ws.bufferedAmount > SLOW_READER_BUFFER_MAX_BYTES) {
         socket.conn.close();
         continue;
       }
-      bytes ??= Buffer.concat(p.payloads.map((payload) => frameOf(this.nsp.name, p.name, payload)));
+      bytes ??= Buffer.concat(payloads.map((payload) => frameOf(this.nsp.name, this.name, payload)));
       ws._sender?.sendFrame?.([bytes], ignore);
     }
   }

@@ -34,17 +34,15 @@ export function attachGateway(
   const editors = io.of('/editor');
   const writesPerSecond = options.editorWritesPerSecond ?? 20;
 
-  // Events go out through RoomWriters (one write per socket per event-loop turn, see fanout.ts);
-  // reader counts are rare and go through Socket.IO's own broadcast.
-  const writers = [new RoomWriter(readers), new RoomWriter(editors)];
+  // Events and reader counts go out through RoomWriters: one write per socket per event-loop turn.
+  const writers = [new RoomWriter(readers, 'event'), new RoomWriter(editors, 'event')];
+  const countWriters = [new RoomWriter(readers, 'readers'), new RoomWriter(editors, 'readers')];
   service.hub.setSink({
     event: (event) => {
       for (const w of writers) w.send(event.blogId, event);
     },
     readers: (message) => {
-      for (const nsp of [readers, editors]) {
-        if (nsp.adapter.rooms.get(message.blogId)?.size) nsp.to(message.blogId).emit('readers', message);
-      }
+      for (const w of countWriters) w.send(message.blogId, message);
     },
   });
 
