@@ -162,7 +162,10 @@ async function waitForQuiet(maxWaitMs: number, log: (l: string) => void): Promis
 
 function gitCommit(): string {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' });
-  return r.status === 0 ? r.stdout.trim() : 'unknown';
+  if (r.status !== 0) return 'unknown';
+  // The server is built from the working tree: say when src/ differs from the commit.
+  const dirty = spawnSync('git', ['status', '--porcelain', 'src'], { cwd: ROOT, encoding: 'utf8' });
+  return `${r.stdout.trim()}${dirty.stdout.trim() === '' ? '' : '+dirty src'}`;
 }
 
 function machine(): Record<string, string | number> {
@@ -193,6 +196,11 @@ async function main(): Promise<number> {
     baseline: [process.execPath, '--import', 'tsx', 'bench/baseline-server.ts'],
   };
   if (opts.arms.includes('liveblog') && !opts.liveblogCmd) ensureBuilt(log);
+  // Others may rebuild dist/ while a long run goes on; a run on a different build must say so.
+  const distDir = join(ROOT, 'dist', 'src');
+  const buildStamp = (): number => (existsSync(distDir) ? newestMtime(distDir) : 0);
+  const buildAtStart = buildStamp();
+  const warnings: string[] = [];
 
   let redisProc: RedisProcess | undefined;
   let redis: Redis | undefined;
@@ -234,6 +242,11 @@ async function main(): Promise<number> {
       );
       try {
         if (opts.patient) await waitForQuiet(QUIET_WAIT_MS, log);
+        if (arm === 'liveblog' && !opts.liveblogCmd && buildStamp() !== buildAtStart) {
+          const w = `${label} / liveblog rep ${rep + 1} ran on a dist/ rebuilt after the benchmark started`;
+          warnings.push(w);
+          log(`  WARNING ${w}`);
+        }
         let r = await runOnce(ctx, sc, rate, arm, rep);
         if (opts.patient && r.generator.foreignCpuShare > QUIET_CPU_SHARE) {
           log(
@@ -306,6 +319,7 @@ async function main(): Promise<number> {
         rows,
         targets: goals,
         errors,
+        warnings,
         runs: results,
       },
       (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v),
@@ -328,6 +342,7 @@ async function main(): Promise<number> {
   for (const r of saturationStops)
     console.log(`\n${r.scenario} / ${r.arm} stopped the ladder: ${r.failures.join('; ')}`);
   for (const r of hardFailures) console.log(`\nFAILED ${r.scenario} / ${r.arm}: ${r.failures.join('; ')}`);
+  for (const w of warnings) console.log(`\nWARNING ${w}`);
   for (const e of errors) console.log(`\nERROR ${e}`);
   console.log(`\nwrote ${opts.out} (${((nowMs() - t0) / 1000).toFixed(0)} s)`);
   return errors.length > 0 || hardFailures.length > 0 || results.length === 0 ? 1 : 0;
