@@ -10,14 +10,8 @@
  * - a ring of recent events, so most resumes need no Redis command either.
  */
 import type { Blog, BlogPage, Entry, LiveEvent } from './schema.js';
-import {
-  formatCursor,
-  parseCursor,
-  type EventBus,
-  type EventListener,
-  type Snapshot,
-  type Store,
-} from './store/store.js';
+import { formatCursor, parseCursor } from './cursor.js';
+import type { EventBus, EventListener, Snapshot, Store } from './store/store.js';
 
 /** Newest entries kept in the snapshot cache: the largest `limit` a subscribe may ask for. */
 export const FEED_CACHE_ENTRIES = 100;

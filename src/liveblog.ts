@@ -3,6 +3,7 @@
  * idempotency whichever way it came. Payloads are validated here (zod), not in the transports.
  */
 import { monotonicFactory } from 'ulid';
+import { formatCursor, parseCursor } from './cursor.js';
 import { AppError } from './errors.js';
 import type { FeedHub } from './hub.js';
 import { renderMarkdown } from './render.js';
@@ -278,14 +279,14 @@ export class Liveblog {
       return {
         entries: snap.entries,
         hasMore: snap.total > limit,
-        cursor: `${snap.epoch}.${snap.seq}`,
+        cursor: formatCursor(snap.epoch, snap.seq),
         seq: snap.seq,
       };
     }
     const head = await this.store.head(q.blogId);
     if (!head) throw new AppError('not_found', `blog ${q.blogId} does not exist`);
     const page = await this.store.listEntries(q.blogId, { before: q.before, limit, keyEvents: q.keyEvents });
-    return { ...page, cursor: `${head.epoch}.${head.seq}`, seq: head.seq };
+    return { ...page, cursor: formatCursor(head.epoch, head.seq), seq: head.seq };
   }
 
   /** The server-rendered reader page's data. */
@@ -298,7 +299,7 @@ export class Liveblog {
       entries: snap.entries,
       pinned: snap.pinned,
       hasMore: snap.total > limit,
-      cursor: `${snap.epoch}.${snap.seq}`,
+      cursor: formatCursor(snap.epoch, snap.seq),
       seq: snap.seq,
     };
   }
@@ -314,20 +315,18 @@ export class Liveblog {
     BlogIdSchema.parse(blogId);
     const head = await this.store.head(blogId);
     if (!head) throw new AppError('not_found', `blog ${blogId} does not exist`);
-    const c = cursor ? /^(.+)\.(\d+)$/.exec(cursor) : null;
-    if (c?.[1] && c[2]) {
-      const events = await this.store.readEvents(blogId, c[1], Number(c[2]));
-      if (events) {
-        const last = events[events.length - 1];
-        return {
-          resumed: true,
-          events,
-          cursor: last ? last.cursor : (cursor ?? ''),
-          seq: last ? last.seq : Number(c[2]),
-        };
-      }
+    const c = cursor ? parseCursor(cursor) : null;
+    const events = c ? await this.store.readEvents(blogId, c.epoch, c.seq) : null;
+    if (c && events) {
+      const last = events[events.length - 1];
+      return {
+        resumed: true,
+        events,
+        cursor: formatCursor(c.epoch, last?.seq ?? c.seq),
+        seq: last?.seq ?? c.seq,
+      };
     }
-    return { resumed: false, cursor: `${head.epoch}.${head.seq}`, seq: head.seq };
+    return { resumed: false, cursor: formatCursor(head.epoch, head.seq), seq: head.seq };
   }
 
   // ---- live subscriptions ----------------------------------------------------------------------

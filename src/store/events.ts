@@ -1,6 +1,7 @@
 /** Turning an EventDraft into the public envelope: one place, so both stores emit identical bytes. */
 import type { LiveEvent } from '../schema.js';
-import { formatCursor, type EventDraft } from './store.js';
+import { formatCursor } from '../cursor.js';
+import type { EventDraft } from './store.js';
 
 /** The envelope's JSON in two halves around the seq and cursor, which only the committing step knows. */
 export function draftHalves(blogId: string, draft: EventDraft): { head: string; tail: string } {

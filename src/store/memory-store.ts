@@ -3,6 +3,7 @@
  * (single instance only) and for fast tests.
  */
 import { randomBytes } from 'node:crypto';
+import { formatCursor } from '../cursor.js';
 import type { Blog, Entry, LiveEvent } from '../schema.js';
 import { parseEvent, serializeEvent } from './events.js';
 import type {
@@ -127,7 +128,7 @@ export class MemoryStore implements Store {
     }
     if (s.log.length > this.logMax) s.log.splice(0, s.log.length - this.logMax);
     for (const event of published) this.publish(event);
-    return Promise.resolve({ status: 'ok', seq: s.seq, cursor: `${s.epoch}.${s.seq}` });
+    return Promise.resolve({ status: 'ok', seq: s.seq, cursor: formatCursor(s.epoch, s.seq) });
   }
 
   getBlog(blogId: string): Promise<Blog | null> {

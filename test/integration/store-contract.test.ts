@@ -9,7 +9,8 @@ import type { Entry, LiveEvent } from '../../src/schema.js';
 import { blogIndexKey, blogKeys } from '../../src/store/keys.js';
 import { MemoryBus, MemoryStore } from '../../src/store/memory-store.js';
 import { RedisBus, RedisStore } from '../../src/store/redis-store.js';
-import { parseCursor, type EventBus, type EventDraft, type Store } from '../../src/store/store.js';
+import { parseCursor } from '../../src/cursor.js';
+import type { EventBus, EventDraft, Store } from '../../src/store/store.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import {
   createBlogCommit,
