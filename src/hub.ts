@@ -18,7 +18,7 @@ export interface HubSink extends FeedSink {
 export class FeedHub {
   private readonly feeds = new Map<string, BlogFeed>();
   /** Totals from the last exchange, and the local count that went into them. */
-  private readonly totals = new Map<string, { total: number; local: number; announced: number }>();
+  private readonly totals = new Map<string, { total: number; local: number }>();
   private timer: NodeJS.Timeout | undefined;
   private sink: HubSink = { event: () => undefined, readers: () => undefined };
 
@@ -98,17 +98,13 @@ export class FeedHub {
     try {
       const totals = await this.store.reportReaders(this.instanceId, counts, READERS_INTERVAL_MS * 3);
       for (const [blogId, total] of totals) {
-        const local = counts.get(blogId) ?? 0;
-        const prev = this.totals.get(blogId);
         if (!this.feeds.has(blogId)) {
           this.totals.delete(blogId);
           continue;
         }
-        this.totals.set(blogId, { total, local, announced: prev?.announced ?? -1 });
-        if (prev?.announced !== total) {
-          this.totals.set(blogId, { total, local, announced: total });
-          this.sink.readers({ blogId, count: total });
-        }
+        const changed = this.totals.get(blogId)?.total !== total;
+        this.totals.set(blogId, { total, local: counts.get(blogId) ?? 0 });
+        if (changed) this.sink.readers({ blogId, count: total });
       }
     } catch (err) {
       this.onError(err);

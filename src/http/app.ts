@@ -5,7 +5,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { existsSync } from 'node:fs';
 import { bearerToken, type Authenticate } from '../auth.js';
-import { AppError, HTTP_STATUS, isInternal, toErrorBody } from '../errors.js';
+import { AppError, HTTP_STATUS, toErrorBody } from '../errors.js';
 import type { Editor, Liveblog } from '../liveblog.js';
 import { KeyedRateLimiter } from '../rate-limit.js';
 import { EntriesHttpQuerySchema } from '../schema.js';
@@ -191,8 +191,9 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     try {
       page(res, 200, renderBlogPage({ origin: origin(req) }, await service.pageData(req.params.blogId)));
     } catch (err) {
-      if (!(err instanceof AppError) && isInternal(err)) throw err;
-      if (err instanceof AppError && err.code !== 'not_found' && err.code !== 'invalid') throw err;
+      // An unknown blog or a blog id that is not a slug is a 404 page; anything else is a real error.
+      const { code } = toErrorBody(err);
+      if (code !== 'not_found' && code !== 'invalid') throw err;
       page(res, 404, renderNotFoundPage({ origin: origin(req) }, 'There is no live blog here.'));
     }
   });

@@ -47,7 +47,7 @@ export function attachGateway(
   });
 
   const fail = (ack: Ack, err: unknown): void => {
-    if (isInternal(err) && !(err instanceof AppError)) log.error({ err }, 'socket handler failed');
+    if (isInternal(err)) log.error({ err }, 'socket handler failed');
     const error: ErrorBody = toErrorBody(err);
     ack({ ok: false, error });
   };
