@@ -21,6 +21,11 @@ export const FEED_RING_EVENTS = 512;
 export interface FeedSink {
   /** Deliver one event to every local subscriber of its blog. Called in seq order, once per event. */
   event(event: LiveEvent): void;
+  /**
+   * The blog's history was wiped and restarted (a new epoch): seq numbers start again, so subscribers
+   * must drop their state and subscribe afresh.
+   */
+  reset(blogId: string): void;
 }
 
 export type FeedView = BlogPage;
@@ -99,10 +104,11 @@ export class BlogFeed implements EventListener {
       return;
     }
     if (epoch !== this.cache.epoch) {
-      // The history was wiped and restarted: start over from the store.
+      // The history was wiped and restarted: start over from the store, and make subscribers start over.
       this.early.clear();
       this.early.set(event.seq, event);
       this.resetFromStore();
+      this.sink.reset(this.blogId);
       return;
     }
     if (event.seq <= this.lastSeq) return;

@@ -20,7 +20,7 @@ export class FeedHub {
   /** Totals from the last exchange, and the local count that went into them. */
   private readonly totals = new Map<string, { total: number; local: number }>();
   private timer: NodeJS.Timeout | undefined;
-  private sink: HubSink = { event: () => undefined, readers: () => undefined };
+  private sink: HubSink = { event: () => undefined, reset: () => undefined, readers: () => undefined };
 
   constructor(
     private readonly store: Store,
@@ -42,7 +42,13 @@ export class FeedHub {
   async acquire(blogId: string): Promise<BlogFeed | null> {
     let feed = this.feeds.get(blogId);
     if (!feed) {
-      feed = new BlogFeed(blogId, this.store, this.bus, { event: (e) => this.sink.event(e) }, this.onError);
+      feed = new BlogFeed(
+        blogId,
+        this.store,
+        this.bus,
+        { event: (e) => this.sink.event(e), reset: (id) => this.sink.reset(id) },
+        this.onError,
+      );
       this.feeds.set(blogId, feed);
     }
     clearTimeout(feed.idleTimer);

@@ -44,6 +44,13 @@ export function attachGateway(
     readers: (message) => {
       for (const w of countWriters) w.send(message.blogId, message);
     },
+    // Closing the transport (not a Socket.IO disconnect) makes clients reconnect and resubscribe; their
+    // cursors are of the old epoch, so they get a fresh snapshot.
+    reset: (blogId) => {
+      for (const nsp of [readers, editors]) {
+        for (const sid of nsp.adapter.rooms.get(blogId) ?? []) nsp.sockets.get(sid)?.conn.close();
+      }
+    },
   });
 
   const fail = (ack: Ack, err: unknown): void => {
