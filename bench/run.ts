@@ -6,7 +6,7 @@
  * bench/results/latest.json. Exits non-zero when any run failed or lost a delivery.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -191,8 +191,16 @@ async function main(): Promise<number> {
   }, budgetMs);
   watchdog.unref();
 
+  /** liveblog runs exactly as `npm start` runs it (Node flags included), with this Node binary. */
+  const startCommand = (): string[] => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: { start: string };
+    };
+    const [node, ...args] = pkg.scripts.start.split(/\s+/);
+    return node === 'node' ? [process.execPath, ...args] : [process.execPath, 'dist/src/main.js'];
+  };
   const commands: Record<Arm, string[]> = {
-    liveblog: opts.liveblogCmd ?? [process.execPath, 'dist/src/main.js'],
+    liveblog: opts.liveblogCmd ?? startCommand(),
     baseline: [process.execPath, '--import', 'tsx', 'bench/baseline-server.ts'],
   };
   if (opts.arms.includes('liveblog') && !opts.liveblogCmd) ensureBuilt(log);
