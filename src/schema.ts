@@ -168,15 +168,9 @@ export interface BlogPage {
   seq: number;
 }
 
-export interface FreshSubscribeAck {
+export interface FreshSubscribeAck extends BlogPage {
   ok: true;
   resumed: false;
-  blog: Blog;
-  entries: Entry[];
-  pinned: Entry | null;
-  hasMore: boolean;
-  cursor: string;
-  seq: number;
   readers: number;
 }
 

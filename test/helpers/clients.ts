@@ -77,3 +77,15 @@ export async function api(
   const text = await res.text();
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
+
+/** A reader that reconnects by itself, as browsers do, resolved once connected. */
+export async function connectReconnectingReader(url: string): Promise<Socket> {
+  const socket = io(url, { transports: ['websocket'], reconnectionDelay: 50, reconnectionDelayMax: 200 });
+  await nextEvent(socket, 'connect');
+  return socket;
+}
+
+/** The next time `socket` emits `name` (with its first argument), within a deadline. */
+export function nextEvent<T = unknown>(socket: Socket, name: string, ms = 5000): Promise<T> {
+  return within(ms, name, new Promise<T>((resolve) => socket.once(name, (value: T) => resolve(value))));
+}

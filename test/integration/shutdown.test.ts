@@ -1,9 +1,8 @@
 /** Graceful shutdown (SPEC §1): in-flight writes finish and are acknowledged; clients reconnect by themselves. */
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { FreshSubscribeAck, ResumedSubscribeAck } from '../../src/schema.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { api, call, connectEditor } from '../helpers/clients.js';
+import { api, call, connectEditor, connectReconnectingReader, nextEvent } from '../helpers/clients.js';
 import { until, within } from '../helpers/wait.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { Redis } from 'ioredis';
@@ -57,23 +56,10 @@ describe('stopping an instance', () => {
     const port = app.port;
     const blogId = uniqueId('blog');
     await api(app.url, 'PUT', `/api/blogs/${blogId}`, { token: app.token, body: { title: 'Shutdown' } });
-    const reader = io(app.url, {
-      transports: ['websocket'],
-      reconnectionDelay: 50,
-      reconnectionDelayMax: 200,
-    });
+    const reader = await connectReconnectingReader(app.url);
     try {
-      await within(
-        5000,
-        'connect',
-        new Promise((resolve) => reader.once('connect', () => resolve(undefined))),
-      );
       const ack = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId });
-      const reason = within(
-        5000,
-        'disconnect',
-        new Promise<string>((resolve) => reader.once('disconnect', resolve)),
-      );
+      const reason = nextEvent<string>(reader, 'disconnect');
       await app.stop();
       // "io server disconnect" would stop socket.io-client from reconnecting on its own.
       expect(await reason).toBe('transport close');
@@ -82,11 +68,7 @@ describe('stopping an instance', () => {
         body: { body: 'posted while the reader was away' },
       });
       expect(missed.status).toBe(201);
-      const reconnected = within(
-        10_000,
-        'reconnect',
-        new Promise((resolve) => reader.once('connect', () => resolve(undefined))),
-      );
+      const reconnected = nextEvent(reader, 'connect', 10_000);
       const replacement = await startApp({
         redisUrl: inject('redisUrl'),
         prefix,

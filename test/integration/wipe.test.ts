@@ -1,12 +1,10 @@
 /** A wiped Redis history (new epoch) while readers are live: they are made to start over, never misled. */
 import { Redis } from 'ioredis';
-import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FreshSubscribeAck } from '../../src/schema.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { api, call } from '../helpers/clients.js';
+import { api, call, connectReconnectingReader, nextEvent } from '../helpers/clients.js';
 import { RedisServer } from '../helpers/redis-server.js';
-import { within } from '../helpers/wait.js';
 
 describe('when the Redis history is wiped under live readers', () => {
   let redis: RedisServer;
@@ -28,17 +26,8 @@ describe('when the Redis history is wiped under live readers', () => {
     for (const body of ['one', 'two', 'three']) {
       await api(app.url, 'POST', `/api/blogs/${blogId}/entries`, { token: app.token, body: { body } });
     }
-    const reader = io(app.url, {
-      transports: ['websocket'],
-      reconnectionDelay: 50,
-      reconnectionDelayMax: 200,
-    });
+    const reader = await connectReconnectingReader(app.url);
     try {
-      await within(
-        5000,
-        'connect',
-        new Promise((resolve) => reader.once('connect', () => resolve(undefined))),
-      );
       const before = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId });
       expect(before.seq).toBe(4);
 
@@ -46,19 +35,11 @@ describe('when the Redis history is wiped under live readers', () => {
       admin.on('error', () => undefined);
       await admin.flushall();
       admin.disconnect();
-      const dropped = within(
-        5000,
-        'disconnect',
-        new Promise<string>((resolve) => reader.once('disconnect', resolve)),
-      );
+      const dropped = nextEvent<string>(reader, 'disconnect');
       expect((await put()).status).toBe(201); // seq 1 of a new epoch
       expect(await dropped).toBe('transport close');
 
-      await within(
-        5000,
-        'reconnect',
-        new Promise((resolve) => reader.once('connect', () => resolve(undefined))),
-      );
+      await nextEvent(reader, 'connect');
       const after = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId, cursor: before.cursor });
       expect(after).toMatchObject({ ok: true, resumed: false, seq: 1, entries: [] });
     } finally {
