@@ -50,14 +50,13 @@ export class Liveblog {
     this.now = options.now ?? Date.now;
   }
 
-  // ---- writes --------------------------------------------------------------------------------
+  // ---- writes: the transport authenticated the editor; an edited entry keeps its original author -----
 
-  upsertBlog(editor: Editor, payload: unknown): Promise<{ blog: Blog; created: boolean }> {
-    return this.track(() => this.upsertBlogNow(editor, payload));
+  upsertBlog(_editor: Editor, payload: unknown): Promise<{ blog: Blog; created: boolean }> {
+    return this.track(() => this.upsertBlogNow(payload));
   }
 
-  private async upsertBlogNow(editor: Editor, payload: unknown): Promise<{ blog: Blog; created: boolean }> {
-    void editor;
+  private async upsertBlogNow(payload: unknown): Promise<{ blog: Blog; created: boolean }> {
     const input = BlogUpsertSchema.parse(payload);
     for (let attempt = 0; ; attempt++) {
       const existing = await this.store.getBlog(input.id);
@@ -137,12 +136,11 @@ export class Liveblog {
     }
   }
 
-  updateEntry(editor: Editor, payload: unknown): Promise<Entry> {
-    return this.track(() => this.updateEntryNow(editor, payload));
+  updateEntry(_editor: Editor, payload: unknown): Promise<Entry> {
+    return this.track(() => this.updateEntryNow(payload));
   }
 
-  private async updateEntryNow(editor: Editor, payload: unknown): Promise<Entry> {
-    void editor;
+  private async updateEntryNow(payload: unknown): Promise<Entry> {
     const input = EntryUpdateSchema.parse(payload);
     for (let attempt = 0; ; attempt++) {
       const current = await this.store.getEntry(input.blogId, input.entryId);
@@ -188,12 +186,11 @@ export class Liveblog {
     }
   }
 
-  deleteEntry(editor: Editor, payload: unknown): Promise<void> {
-    return this.track(() => this.deleteEntryNow(editor, payload));
+  deleteEntry(_editor: Editor, payload: unknown): Promise<void> {
+    return this.track(() => this.deleteEntryNow(payload));
   }
 
-  private async deleteEntryNow(editor: Editor, payload: unknown): Promise<void> {
-    void editor;
+  private async deleteEntryNow(payload: unknown): Promise<void> {
     const input = EntryDeleteSchema.parse(payload);
     for (let attempt = 0; ; attempt++) {
       const current = await this.store.getEntry(input.blogId, input.entryId);
