@@ -3,31 +3,25 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Entry } from '../../src/schema.js';
-import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { uniqueId, type TestApp } from '../helpers/app.js';
 import { api } from '../helpers/clients.js';
 import {
   ARTIFACTS,
-  assertAssetsServed,
-  buildClient,
   createBlog,
-  launchBrowser,
   openPage,
   patchEntry,
+  startBrowserAndApp,
+  stopBrowserAndApp,
 } from './support.js';
 
 let app: TestApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  buildClient();
-  [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  await assertAssetsServed(app.url);
+  ({ app, browser } = await startBrowserAndApp());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => stopBrowserAndApp(app, browser));
 
 async function entriesOf(blogId: string): Promise<Entry[]> {
   const res = await api(app.url, 'GET', `/api/blogs/${blogId}/entries?limit=100`);

@@ -1,34 +1,27 @@
 /** The reader page live: new entries, edits, deletions, the new-updates button, paging, pinning. */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { uniqueId, type TestApp } from '../helpers/app.js';
 import {
-  assertAssetsServed,
-  buildClient,
   createBlog,
   deleteEntry,
   feedIds,
-  launchBrowser,
   openPage,
   patchEntry,
   postEntry,
   type LdPosting,
+  startBrowserAndApp,
+  stopBrowserAndApp,
 } from './support.js';
 
 let app: TestApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  buildClient();
-  // Tests here post dozens of entries in a row: no write rate limit.
-  [app, browser] = await Promise.all([startApp({ env: { EDITOR_WRITES_PER_SECOND: '0' } }), launchBrowser()]);
-  await assertAssetsServed(app.url);
+  ({ app, browser } = await startBrowserAndApp());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => stopBrowserAndApp(app, browser));
 
 describe('live reader', () => {
   it('shows an entry posted through the API within 2 s, then its edit and its deletion', async () => {

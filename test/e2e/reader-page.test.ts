@@ -4,36 +4,29 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_BLOG, DEMO_ENTRIES } from '../../src/demo-entries.js';
-import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { uniqueId, type TestApp } from '../helpers/app.js';
 import { api } from '../helpers/clients.js';
 import {
   ARTIFACTS,
-  assertAssetsServed,
   ROOT,
-  buildClient,
   createBlog,
   feedIds,
   jsonLdOf,
-  launchBrowser,
   openPage,
   postEntry,
   type LdPosting,
+  startBrowserAndApp,
+  stopBrowserAndApp,
 } from './support.js';
 
 let app: TestApp;
 let browser: Browser;
 
 beforeAll(async () => {
-  buildClient();
-  // Tests here post dozens of entries in a row: no write rate limit.
-  [app, browser] = await Promise.all([startApp({ env: { EDITOR_WRITES_PER_SECOND: '0' } }), launchBrowser()]);
-  await assertAssetsServed(app.url);
+  ({ app, browser } = await startBrowserAndApp());
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+afterAll(() => stopBrowserAndApp(app, browser));
 
 describe('reader page', () => {
   it('serves the newest entries and valid JSON-LD in the HTML itself (no JavaScript needed)', async () => {

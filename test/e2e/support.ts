@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import type { Blog, Entry } from '../../src/schema.js';
+import { startApp, type TestApp } from '../helpers/app.js';
 import { api } from '../helpers/clients.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -30,6 +31,22 @@ export async function assertAssetsServed(url: string): Promise<void> {
       );
     }
   }
+}
+
+/** The usual set-up of a browser test file: fresh bundles, one app (memory store) and one Chromium. */
+export async function startBrowserAndApp(): Promise<{ app: TestApp; browser: Browser }> {
+  buildClient();
+  const [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  await assertAssetsServed(app.url);
+  return { app, browser };
+}
+
+export async function stopBrowserAndApp(
+  app: TestApp | undefined,
+  browser: Browser | undefined,
+): Promise<void> {
+  await browser?.close();
+  await app?.stop();
 }
 
 export function launchBrowser(): Promise<Browser> {

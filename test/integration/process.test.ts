@@ -8,6 +8,8 @@ import { until, within } from '../helpers/wait.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const TOKEN = 'process-test-token-1';
+/** A valid environment for one instance on a free loopback port. */
+const BASE_ENV = { PORT: '0', HOST: '127.0.0.1', EDITOR_TOKENS: `Desk:${TOKEN}` };
 
 interface Running {
   child: ChildProcess;
@@ -55,9 +57,7 @@ async function listening(running: Running): Promise<string> {
 describe('the liveblog process', () => {
   it('with PORT=0 prints "listening on http://HOST:PORT" with the real port, and /readyz answers 200', async () => {
     const running = launch({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      EDITOR_TOKENS: `Desk:${TOKEN}`,
+      ...BASE_ENV,
       LOG_LEVEL: 'error',
     });
     const url = await listening(running);
@@ -91,7 +91,7 @@ describe('the liveblog process', () => {
     ['LOG_LEVEL', 'loud'],
     ['EDITOR_TOKENS', 'garbage'],
   ])('with %s=%s exits non-zero with one stderr line naming the variable', async (name, value) => {
-    const running = launch({ PORT: '0', HOST: '127.0.0.1', EDITOR_TOKENS: `Desk:${TOKEN}`, [name]: value });
+    const running = launch({ ...BASE_ENV, [name]: value });
     const { code } = await within(15_000, 'exit on a bad variable', running.exited);
     expect(code).not.toBe(0);
     expect(code).not.toBeNull();
@@ -108,9 +108,7 @@ describe('the liveblog process', () => {
     const prefix = `${uniqueId('process')}:`;
     const redisUrl = inject('redisUrl');
     const running = launch({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      EDITOR_TOKENS: `Desk:${TOKEN}`,
+      ...BASE_ENV,
       REDIS_URL: redisUrl,
       REDIS_PREFIX: prefix,
       LOG_LEVEL: 'error',
@@ -156,9 +154,7 @@ describe('the liveblog process', () => {
 
   it('a reader sending a malformed unsubscribe does not bring the process down', async () => {
     const running = launch({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      EDITOR_TOKENS: `Desk:${TOKEN}`,
+      ...BASE_ENV,
       LOG_LEVEL: 'error',
     });
     const url = await listening(running);
