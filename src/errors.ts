@@ -24,10 +24,6 @@ export class AppError extends Error {
   }
 }
 
-export function invalid(message: string, path: (string | number)[] = []): AppError {
-  return new AppError('invalid', message, [{ path, message }]);
-}
-
 /** Any thrown value → the SPEC's error body. Unknown errors become `internal` and never leak details. */
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof AppError) {

@@ -28,8 +28,6 @@ export interface FeedSink {
   reset(blogId: string): void;
 }
 
-export type FeedView = BlogPage;
-
 export type ResumeResult = { resumed: true; blog: Blog; events: LiveEvent[]; cursor: string; seq: number };
 
 interface CacheState {
@@ -223,7 +221,7 @@ export class BlogFeed implements EventListener {
   }
 
   /** The snapshot at exactly `lastSeq`. Synchronous, so the caller can join the stream in the same tick. */
-  view(limit: number): FeedView | null {
+  view(limit: number): BlogPage | null {
     const cache = this.cache;
     if (!cache) return null;
     return {

@@ -153,11 +153,6 @@ export interface ErrorBody {
   issues?: { path: (string | number)[]; message: string }[];
 }
 
-export interface EntryPage {
-  entries: Entry[];
-  hasMore: boolean;
-}
-
 /** A blog with its newest entries at one position of its event stream (a page, a snapshot). */
 export interface BlogPage {
   blog: Blog;

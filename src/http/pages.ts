@@ -13,8 +13,6 @@ export interface PageContext {
   origin: string;
 }
 
-export type BlogPageData = BlogPage;
-
 const ENTITIES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
@@ -122,7 +120,7 @@ ${entry.headline ? `<h3 class="entry-headline">${escapeHtml(entry.headline)}</h3
 </article></li>`;
 }
 
-export function renderBlogPage(ctx: PageContext, data: BlogPageData): string {
+export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
   const { blog, pinned } = data;
   const url = blogUrl(ctx, blog.id);
   const rest = data.entries.filter((e) => e.id !== pinned?.id);
