@@ -5,7 +5,6 @@
 import { monotonicFactory } from 'ulid';
 import { formatCursor, parseCursor } from './cursor.js';
 import { AppError } from './errors.js';
-import type { FeedHub } from './hub.js';
 import { renderMarkdown } from './render.js';
 import {
   BlogIdSchema,
@@ -15,14 +14,11 @@ import {
   EntryDeleteSchema,
   EntryUpdateSchema,
   PAGE_LIMIT_DEFAULT,
-  SubscribeSchema,
   type Author,
   type Blog,
   type BlogPage,
   type Entry,
-  type FreshSubscribeAck,
   type LiveEvent,
-  type ResumedSubscribeAck,
 } from './schema.js';
 import type { Commit, CommitResult, Store } from './store/store.js';
 
@@ -44,7 +40,6 @@ export class Liveblog {
 
   constructor(
     private readonly store: Store,
-    readonly hub: FeedHub,
     options: LiveblogOptions = {},
   ) {
     this.now = options.now ?? Date.now;
@@ -324,42 +319,6 @@ export class Liveblog {
       };
     }
     return { resumed: false, cursor: formatCursor(head.epoch, head.seq), seq: head.seq };
-  }
-
-  // ---- live subscriptions ----------------------------------------------------------------------
-
-  /**
-   * Answers a `subscribe` by calling `accept` with the answer; in that same synchronous step the caller
-   * joins its socket to the stream and sends the answer, so the socket receives every event after the
-   * answer's `seq`, after the answer, and none before it.
-   */
-  async subscribe(
-    payload: unknown,
-    accept: (ack: FreshSubscribeAck | ResumedSubscribeAck) => void,
-  ): Promise<void> {
-    const input = SubscribeSchema.parse(payload);
-    const limit = input.limit ?? PAGE_LIMIT_DEFAULT;
-    const feed = await this.hub.acquire(input.blogId);
-    if (!feed) throw new AppError('not_found', `blog ${input.blogId} does not exist`);
-    const cursor = typeof input.cursor === 'string' && input.cursor.length <= 200 ? input.cursor : undefined;
-    if (cursor !== undefined) {
-      const fetched = await feed.fetchForResume(cursor).catch(() => null);
-      const resumed = fetched ? feed.resumeFrom(cursor, fetched) : null;
-      if (resumed) {
-        this.hub.addSubscriber(feed);
-        accept({ ok: true, ...resumed });
-        return;
-      }
-    }
-    await feed.ensureEntries(limit);
-    const view = feed.view(limit);
-    if (!view) throw new AppError('not_found', `blog ${input.blogId} does not exist`);
-    this.hub.addSubscriber(feed);
-    accept({ ok: true, resumed: false, ...view, readers: this.hub.readers(input.blogId) });
-  }
-
-  unsubscribed(blogId: string): void {
-    this.hub.removeSubscriber(blogId);
   }
 
   async ready(): Promise<boolean> {

@@ -15,8 +15,9 @@ import { Server as SocketServer } from 'socket.io';
 import { createAuthenticator } from './auth.js';
 import type { Config } from './config.js';
 import { createHttpApp, HTTP_BODY_MAX_BYTES } from './http/app.js';
-import { FeedHub } from './hub.js';
+import { LiveHub } from './live/live-hub.js';
 import { Liveblog } from './liveblog.js';
+import { Fanout } from './realtime/fanout.js';
 import { attachGateway } from './realtime/gateway.js';
 import { guardStore } from './store/guarded-store.js';
 import { MemoryBus, MemoryStore } from './store/memory-store.js';
@@ -97,8 +98,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     bus = new MemoryBus(memory);
   }
   const store = guardStore(rawStore);
-  const hub = new FeedHub(store, bus, instanceId, (err) => log.warn({ err }, 'feed error'));
-  const service = new Liveblog(store, hub);
+  const service = new Liveblog(store);
 
   // ---- metrics ----
   const registry = new Registry();
@@ -131,7 +131,16 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   io.engine.on('connection', (raw: { request: unknown }) => {
     raw.request = null;
   });
-  attachGateway(io, service, authenticate, log, { editorWritesPerSecond: config.editorWritesPerSecond });
+  const fanout = new Fanout([io.of('/'), io.of('/editor')]);
+  const live = new LiveHub(store, bus, fanout, {
+    instanceId,
+    onError: (err) => log.warn({ err }, 'feed error'),
+  });
+  attachGateway(
+    io,
+    { service, live, fanout, authenticate, log },
+    { editorWritesPerSecond: config.editorWritesPerSecond },
+  );
   new Gauge({
     name: 'liveblog_connected_sockets',
     help: 'Socket.IO connections on this instance',
@@ -152,7 +161,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
         log.warn(
           'REDIS_URL is not set: using the embedded in-memory store (single instance only, history is lost on exit)',
         );
-      hub.start();
+      live.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => resolve());
@@ -188,7 +197,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
       await io.close();
       await httpClosed;
       clearTimeout(timer);
-      await hub.close();
+      await live.close();
       await bus.close();
       await store.close();
     },

@@ -10,11 +10,13 @@
  * - writes those bytes straight to each WebSocket whose engine.io queue is empty, so the order relative
  *   to anything engine.io sent before (the subscribe answer) is kept; any other socket (long-polling,
  *   upgrading, or with packets queued in engine.io) gets the events through Socket.IO as usual.
- * Callers must `flush(room)` before a socket joins the room, so a joining socket never receives events
- * that its snapshot already holds.
+ * `Fanout` joins sockets to rooms: it writes what is queued for the room first, so a joining socket never
+ * receives events that its snapshot already holds.
  */
 import type { Namespace, Socket } from 'socket.io';
 import WebSocket from 'ws';
+import type { LiveOutput } from '../live/live-hub.js';
+import type { LiveEvent, ReadersMessage } from '../schema.js';
 
 /** A reader further behind than this is disconnected; it reconnects and resumes from its cursor. */
 export const SLOW_READER_BUFFER_MAX_BYTES = 8 * 1024 * 1024;
@@ -64,14 +66,14 @@ function directSocket(socket: Socket): RawWebSocket | null {
   return ws;
 }
 
-export class RoomWriter {
+class RoomWriter {
   /** Payloads queued per room, oldest first. */
   private readonly pending = new Map<string, unknown[]>();
   private scheduled = false;
 
   /** Writes Socket.IO events called `name` to the rooms of namespace `nsp`. */
   constructor(
-    private readonly nsp: Namespace,
+    readonly nsp: Namespace,
     private readonly name: string,
   ) {}
 
@@ -115,5 +117,30 @@ export class RoomWriter {
       bytes ??= Buffer.concat(payloads.map((payload) => frameOf(this.nsp.name, this.name, payload)));
       ws._sender?.sendFrame?.([bytes], ignore);
     }
+  }
+}
+
+/** This instance's live output: events and reader counts to the blog's room in every namespace. */
+export class Fanout implements LiveOutput {
+  private readonly events: RoomWriter[];
+  private readonly counts: RoomWriter[];
+
+  constructor(namespaces: Namespace[]) {
+    this.events = namespaces.map((nsp) => new RoomWriter(nsp, 'event'));
+    this.counts = namespaces.map((nsp) => new RoomWriter(nsp, 'readers'));
+  }
+
+  event(event: LiveEvent): void {
+    for (const w of this.events) w.send(event.blogId, event);
+  }
+
+  readers(message: ReadersMessage): void {
+    for (const w of this.counts) w.send(message.blogId, message);
+  }
+
+  /** Joins a socket to a blog's room after writing what is queued for that room (its answer covers it). */
+  join(socket: Socket, blogId: string): void {
+    for (const w of this.events) if (w.nsp === socket.nsp) w.flush(blogId);
+    void socket.join(blogId);
   }
 }

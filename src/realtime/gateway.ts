@@ -7,51 +7,31 @@ import type { Authenticate } from '../auth.js';
 import { AppError, isInternal, toErrorBody } from '../errors.js';
 import type { Editor, Liveblog } from '../liveblog.js';
 import { TokenBucket } from '../rate-limit.js';
-import { RoomWriter } from './fanout.js';
-import { SUBSCRIPTIONS_PER_SOCKET_MAX, UnsubscribeSchema, type ErrorBody } from '../schema.js';
+import type { Fanout } from './fanout.js';
+import type { LiveHub, LiveMember } from '../live/live-hub.js';
+import { UnsubscribeSchema, type ErrorBody } from '../schema.js';
 
 type Ack = (answer: unknown) => void;
 type Logger = { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
-
-interface SocketState {
-  blogs: Set<string>;
-  editor?: Editor;
-}
 
 export interface GatewayOptions {
   /** Editor writes allowed per socket per second, sustained (a burst of twice that); 0 = unlimited. Default 20. */
   editorWritesPerSecond?: number;
 }
 
-export function attachGateway(
-  io: Server,
-  service: Liveblog,
-  authenticate: Authenticate,
-  log: Logger,
-  options: GatewayOptions = {},
-): void {
+export interface GatewayDeps {
+  service: Liveblog;
+  live: LiveHub;
+  fanout: Fanout;
+  authenticate: Authenticate;
+  log: Logger;
+}
+
+export function attachGateway(io: Server, deps: GatewayDeps, options: GatewayOptions = {}): void {
+  const { service, live, fanout, authenticate, log } = deps;
   const readers = io.of('/');
   const editors = io.of('/editor');
   const writesPerSecond = options.editorWritesPerSecond ?? 20;
-
-  // Events and reader counts go out through RoomWriters: one write per socket per event-loop turn.
-  const writers = [new RoomWriter(readers, 'event'), new RoomWriter(editors, 'event')];
-  const countWriters = [new RoomWriter(readers, 'readers'), new RoomWriter(editors, 'readers')];
-  service.hub.setSink({
-    event: (event) => {
-      for (const w of writers) w.send(event.blogId, event);
-    },
-    readers: (message) => {
-      for (const w of countWriters) w.send(message.blogId, message);
-    },
-    // Closing the transport (not a Socket.IO disconnect) makes clients reconnect and resubscribe; their
-    // cursors are of the old epoch, so they get a fresh snapshot.
-    reset: (blogId) => {
-      for (const nsp of [readers, editors]) {
-        for (const sid of nsp.adapter.rooms.get(blogId) ?? []) nsp.sockets.get(sid)?.conn.close();
-      }
-    },
-  });
 
   const fail = (ack: Ack, err: unknown): void => {
     if (isInternal(err)) log.error({ err }, 'socket handler failed');
@@ -76,51 +56,28 @@ export function attachGateway(
     });
   };
 
-  const wireReader = (socket: Socket, state: SocketState): void => {
-    socket.on('subscribe', (payload: unknown, ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      const reply = ack as Ack;
-      const blogId = isRecord(payload) && typeof payload.blogId === 'string' ? payload.blogId : undefined;
-      const already = blogId !== undefined && state.blogs.has(blogId);
-      if (!already && state.blogs.size >= SUBSCRIPTIONS_PER_SOCKET_MAX) {
-        fail(
-          reply,
-          new AppError('rate_limited', `at most ${SUBSCRIPTIONS_PER_SOCKET_MAX} blogs per connection`),
-        );
-        return;
-      }
-      service
-        .subscribe(payload, (answer) => {
-          // Join and answer in one synchronous step: every later event reaches this socket after the answer.
-          if (!socket.connected) {
-            service.unsubscribed(answer.blog.id);
-            return;
-          }
-          if (already && blogId !== undefined) service.unsubscribed(blogId); // a resubscribe replaces the old one
-          // Events already queued are covered by this answer: send them to the room before joining it.
-          for (const w of writers) w.flush(answer.blog.id);
-          state.blogs.add(answer.blog.id);
-          void socket.join(answer.blog.id);
-          reply(answer);
-        })
-        .catch((err: unknown) => fail(reply, err));
-    });
+  const wireReader = (socket: Socket): void => {
+    // The socket as the live path sees it. Closing the transport (not a Socket.IO disconnect) on a
+    // restart makes the client reconnect and resubscribe; its old-epoch cursor gets a fresh snapshot.
+    const member: LiveMember = {
+      get connected() {
+        return socket.connected;
+      },
+      join: (blogId) => fanout.join(socket, blogId),
+      leave: (blogId) => void socket.leave(blogId),
+      restart: () => socket.conn.close(),
+    };
+    on(socket, 'subscribe', (payload) => live.subscribe(member, payload));
     on(socket, 'unsubscribe', (payload) => {
       const { blogId } = UnsubscribeSchema.parse(payload);
-      if (state.blogs.delete(blogId)) {
-        void socket.leave(blogId);
-        service.unsubscribed(blogId);
-      }
+      live.unsubscribe(member, blogId);
       return Promise.resolve({ ok: true });
     });
     on(socket, 'entries', async (payload) => ({ ok: true, ...(await service.listEntries(payload)) }));
-    socket.on('disconnect', () => {
-      for (const blogId of state.blogs) service.unsubscribed(blogId);
-      state.blogs.clear();
-    });
+    socket.on('disconnect', () => live.disconnect(member));
   };
 
-  readers.on('connection', (socket) => wireReader(socket, { blogs: new Set() }));
+  readers.on('connection', (socket) => wireReader(socket));
 
   editors.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
@@ -141,8 +98,7 @@ export function attachGateway(
       socket.disconnect(true);
       return;
     }
-    const state: SocketState = { blogs: new Set(), editor };
-    wireReader(socket, state);
+    wireReader(socket);
     const bucket = new TokenBucket(writesPerSecond);
     const write = (event: string, handler: (payload: unknown) => Promise<unknown>): void => {
       on(socket, event, (payload) =>

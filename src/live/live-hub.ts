@@ -1,0 +1,297 @@
+/**
+ * The live path of this instance, with one owner: LiveHub answers a `subscribe` and joins the member
+ * (a socket) to the blog's stream in the same synchronous step, so the member receives every event
+ * after its answer's `seq`, after the answer, and none before it. It owns
+ * - the feeds (one `BlogFeed` per followed blog, released after an idle grace period);
+ * - who is a member of which blog, as sets — a member counts once per blog however many subscribes it
+ *   sends, and the per-member blog limit counts subscribes still in flight;
+ * - the reader-count exchange with the other instances through the store.
+ */
+import { AppError } from '../errors.js';
+import {
+  PAGE_LIMIT_DEFAULT,
+  SUBSCRIPTIONS_PER_SOCKET_MAX,
+  SubscribeSchema,
+  type BlogPage,
+  type FreshSubscribeAck,
+  type LiveEvent,
+  type ReadersMessage,
+  type ResumedSubscribeAck,
+} from '../schema.js';
+import type { EventBus, Store } from '../store/store.js';
+import { BlogFeed } from './blog-feed.js';
+import type { ResumeAnswer } from './sequencer.js';
+
+/** How often reader counts are exchanged and, when changed, announced (SPEC §3: at most every 2 s). */
+export const READERS_INTERVAL_MS = 2000;
+/** A feed without members stays subscribed this long, so a reload does not churn Redis. */
+export const FEED_IDLE_MS = 30_000;
+/** Cursors longer than this are not parsed; they get a fresh answer. */
+const CURSOR_MAX_CHARS = 200;
+
+/** One connection that follows blogs (a Socket.IO socket). */
+export interface LiveMember {
+  readonly connected: boolean;
+  /** Start receiving the blog's events; whatever was handed to the output before goes out first. */
+  join(blogId: string): void;
+  leave(blogId: string): void;
+  /** The blog's history restarted: drop the connection so the client reconnects and starts afresh. */
+  restart(): void;
+}
+
+/** Where this instance's events and reader counts go (the Socket.IO fan-out writer). */
+export interface LiveOutput {
+  event(event: LiveEvent): void;
+  readers(message: ReadersMessage): void;
+}
+
+export interface LiveHubOptions {
+  instanceId: string;
+  onError: (err: unknown) => void;
+  /** Grace period of a feed without members. Default FEED_IDLE_MS. */
+  feedIdleMs?: number;
+}
+
+/** A subscribe in flight; cancelled by an unsubscribe of its blog or the member's disconnect. */
+interface Ticket {
+  blogId: string;
+  cancelled: boolean;
+}
+
+interface Membership {
+  joined: Set<string>;
+  pending: Set<Ticket>;
+}
+
+interface FeedSlot {
+  feed: BlogFeed;
+  members: Set<LiveMember>;
+  idle: NodeJS.Timeout | undefined;
+}
+
+export type SubscribeAnswer = FreshSubscribeAck | ResumedSubscribeAck;
+
+export class LiveHub {
+  private readonly slots = new Map<string, FeedSlot>();
+  private readonly memberships = new Map<LiveMember, Membership>();
+  /** Totals from the last exchange, and the local count that went into them. */
+  private readonly totals = new Map<string, { total: number; local: number }>();
+  private readonly feedIdleMs: number;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: EventBus,
+    private readonly output: LiveOutput,
+    private readonly options: LiveHubOptions,
+  ) {
+    this.feedIdleMs = options.feedIdleMs ?? FEED_IDLE_MS;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.exchangeReaders(), READERS_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** Answers a subscribe and, in the same step, makes the member receive the blog's later events. */
+  async subscribe(member: LiveMember, payload: unknown): Promise<SubscribeAnswer> {
+    const input = SubscribeSchema.parse(payload);
+    const ticket = this.reserve(member, input.blogId);
+    try {
+      const slot = await this.acquire(input.blogId);
+      if (!slot) throw new AppError('not_found', `blog ${input.blogId} does not exist`);
+      const cursor =
+        typeof input.cursor === 'string' && input.cursor.length <= CURSOR_MAX_CHARS
+          ? input.cursor
+          : undefined;
+      if (cursor !== undefined) {
+        const build = await slot.feed.prepareResume(cursor);
+        const resumed = build && this.enter(member, ticket, slot, build);
+        if (resumed) return { ok: true, ...resumed };
+      }
+      const build = await slot.feed.prepareFresh(input.limit ?? PAGE_LIMIT_DEFAULT);
+      const page = this.enter(member, ticket, slot, build);
+      if (!page) throw new AppError('not_found', `blog ${input.blogId} does not exist`);
+      return { ok: true, resumed: false, ...page, readers: this.readers(input.blogId) };
+    } finally {
+      this.settle(member, ticket);
+    }
+  }
+
+  /** Stop delivering a blog to a member (and cancel its subscribes of that blog still in flight). */
+  unsubscribe(member: LiveMember, blogId: string): void {
+    const m = this.memberships.get(member);
+    if (!m) return;
+    for (const t of m.pending) if (t.blogId === blogId) t.cancelled = true;
+    if (m.joined.delete(blogId)) {
+      member.leave(blogId);
+      this.removeMember(blogId, member);
+    }
+    this.forgetIfEmpty(member, m);
+  }
+
+  /** The member is gone: it leaves every blog. */
+  disconnect(member: LiveMember): void {
+    const m = this.memberships.get(member);
+    if (!m) return;
+    for (const t of m.pending) t.cancelled = true;
+    for (const blogId of m.joined) this.removeMember(blogId, member);
+    m.joined.clear();
+    this.forgetIfEmpty(member, m);
+  }
+
+  /** The best current estimate of a blog's reader count over all instances. */
+  readers(blogId: string): number {
+    const local = this.slots.get(blogId)?.members.size ?? 0;
+    const t = this.totals.get(blogId);
+    return t ? Math.max(local, t.total - t.local + local) : local;
+  }
+
+  // ---- membership ----------------------------------------------------------------------------------
+
+  private reserve(member: LiveMember, blogId: string): Ticket {
+    let m = this.memberships.get(member);
+    if (!m) {
+      m = { joined: new Set(), pending: new Set() };
+      this.memberships.set(member, m);
+    }
+    const blogs = new Set(m.joined);
+    for (const t of m.pending) blogs.add(t.blogId);
+    if (!blogs.has(blogId) && blogs.size >= SUBSCRIPTIONS_PER_SOCKET_MAX) {
+      this.forgetIfEmpty(member, m);
+      throw new AppError('rate_limited', `at most ${SUBSCRIPTIONS_PER_SOCKET_MAX} blogs per connection`);
+    }
+    const ticket: Ticket = { blogId, cancelled: false };
+    m.pending.add(ticket);
+    return ticket;
+  }
+
+  /** Build the answer and join, in one synchronous step; null when the answer cannot be built now. */
+  private enter<A extends ResumeAnswer | BlogPage>(
+    member: LiveMember,
+    ticket: Ticket,
+    slot: FeedSlot,
+    build: () => A | null,
+  ): A | null {
+    const answer = build();
+    if (!answer || ticket.cancelled || !member.connected) return answer;
+    const m = this.memberships.get(member);
+    if (!m) return answer;
+    // A resubscribe replaces the old subscription: join again so the output sends what it holds first.
+    member.join(ticket.blogId);
+    m.joined.add(ticket.blogId);
+    slot.members.add(member);
+    clearTimeout(slot.idle);
+    return answer;
+  }
+
+  private settle(member: LiveMember, ticket: Ticket): void {
+    const m = this.memberships.get(member);
+    if (m) {
+      m.pending.delete(ticket);
+      this.forgetIfEmpty(member, m);
+    }
+    const slot = this.slots.get(ticket.blogId);
+    if (slot) this.idleIfUnused(slot);
+  }
+
+  private forgetIfEmpty(member: LiveMember, m: Membership): void {
+    if (m.joined.size === 0 && m.pending.size === 0) this.memberships.delete(member);
+  }
+
+  private removeMember(blogId: string, member: LiveMember): void {
+    const slot = this.slots.get(blogId);
+    if (!slot) return;
+    slot.members.delete(member);
+    this.idleIfUnused(slot);
+  }
+
+  // ---- feeds -----------------------------------------------------------------------------------------
+
+  /** The live feed of a blog (loading it if needed); null when the blog does not exist. */
+  private async acquire(blogId: string): Promise<FeedSlot | null> {
+    let slot = this.slots.get(blogId);
+    if (!slot) {
+      const feed = new BlogFeed(
+        blogId,
+        this.store,
+        this.bus,
+        { event: (e) => this.output.event(e), reset: (id) => this.restart(id) },
+        this.options.onError,
+      );
+      slot = { feed, members: new Set(), idle: undefined };
+      this.slots.set(blogId, slot);
+    }
+    clearTimeout(slot.idle);
+    try {
+      await slot.feed.ready;
+    } catch (err) {
+      this.drop(slot);
+      throw err;
+    }
+    if (!slot.feed.exists) {
+      if (slot.members.size === 0) this.drop(slot);
+      return null;
+    }
+    return slot;
+  }
+
+  /** A feed with no members and no subscribe in flight is released after the grace period. */
+  private idleIfUnused(slot: FeedSlot): void {
+    if (slot.members.size > 0 || this.slots.get(slot.feed.blogId) !== slot) return;
+    for (const m of this.memberships.values()) {
+      for (const t of m.pending) if (t.blogId === slot.feed.blogId) return;
+    }
+    clearTimeout(slot.idle);
+    slot.idle = setTimeout(() => this.drop(slot), this.feedIdleMs);
+    slot.idle.unref();
+  }
+
+  private drop(slot: FeedSlot): void {
+    clearTimeout(slot.idle);
+    if (this.slots.get(slot.feed.blogId) !== slot) return;
+    this.slots.delete(slot.feed.blogId);
+    slot.feed.close().catch(this.options.onError);
+  }
+
+  private restart(blogId: string): void {
+    for (const member of this.slots.get(blogId)?.members ?? []) member.restart();
+  }
+
+  /** Blogs with a feed on this instance (for tests and metrics). */
+  followed(): string[] {
+    return [...this.slots.keys()];
+  }
+
+  // ---- reader counts across instances -------------------------------------------------------------
+
+  private async exchangeReaders(): Promise<void> {
+    const counts = new Map<string, number>();
+    for (const [blogId, slot] of this.slots) counts.set(blogId, slot.members.size);
+    // Blogs we announced before but no longer serve still get a 0 from us, so others' totals drop.
+    for (const blogId of this.totals.keys()) if (!counts.has(blogId)) counts.set(blogId, 0);
+    if (counts.size === 0) return;
+    try {
+      const totals = await this.store.reportReaders(this.options.instanceId, counts, READERS_INTERVAL_MS * 3);
+      for (const [blogId, total] of totals) {
+        if (!this.slots.has(blogId)) {
+          this.totals.delete(blogId);
+          continue;
+        }
+        const changed = this.totals.get(blogId)?.total !== total;
+        this.totals.set(blogId, { total, local: counts.get(blogId) ?? 0 });
+        if (changed) this.output.readers({ blogId, count: total });
+      }
+    } catch (err) {
+      this.options.onError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    const slots = [...this.slots.values()];
+    this.slots.clear();
+    for (const slot of slots) clearTimeout(slot.idle);
+    await Promise.allSettled(slots.map((s) => s.feed.close()));
+  }
+}
