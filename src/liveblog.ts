@@ -20,9 +20,10 @@ import {
   type Entry,
   type LiveEvent,
 } from './schema.js';
-import type { Commit, CommitResult, Store } from './store/store.js';
+import type { Commit, Store } from './store/store.js';
+import { createEntryCommit, deleteEntryCommit, updateEntryCommit, upsertBlogCommit } from './commits.js';
 
-export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+export { IDEMPOTENCY_TTL_SECONDS } from './commits.js';
 /** Retries of an optimistic write that lost a race and did not ask for a specific version. */
 const WRITE_ATTEMPTS_MAX = 8;
 
@@ -46,16 +47,14 @@ export class Liveblog {
   }
 
   // ---- writes: the transport authenticated the editor; an edited entry keeps its original author -----
+  // Each use case plans one named commit from what it reads; `write` runs it (tracking, retries, the
+  // store's answers) the same way for all of them.
 
   upsertBlog(_editor: Editor, payload: unknown): Promise<{ blog: Blog; created: boolean }> {
-    return this.track(() => this.upsertBlogNow(payload));
-  }
-
-  private async upsertBlogNow(payload: unknown): Promise<{ blog: Blog; created: boolean }> {
-    const input = BlogUpsertSchema.parse(payload);
-    for (let attempt = 0; ; attempt++) {
+    return this.write(async () => {
+      const input = BlogUpsertSchema.parse(payload);
       const existing = await this.store.getBlog(input.id);
-      const at = new Date(this.now()).toISOString();
+      const at = this.isoNow();
       const blog: Blog = {
         id: input.id,
         title: input.title,
@@ -64,30 +63,13 @@ export class Liveblog {
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,
       };
-      const result = await this.store.commit({
-        blogId: blog.id,
-        requireBlog: false,
-        expect: [],
-        putEntries: [],
-        deleteEntries: [],
-        putBlog: blog,
-        events: [{ type: 'blog.updated', at, blog }],
-      });
-      if (result.status === 'ok') return { blog, created: !existing };
-      if (attempt >= WRITE_ATTEMPTS_MAX) throw unexpected(result);
-    }
+      return { commit: upsertBlogCommit(blog), ok: () => ({ blog, created: !existing }) };
+    });
   }
 
   createEntry(editor: Editor, payload: unknown): Promise<{ entry: Entry; duplicate: boolean }> {
-    return this.track(() => this.createEntryNow(editor, payload));
-  }
-
-  private async createEntryNow(
-    editor: Editor,
-    payload: unknown,
-  ): Promise<{ entry: Entry; duplicate: boolean }> {
-    const input = EntryCreateSchema.parse(payload);
-    for (let attempt = 0; ; attempt++) {
+    return this.write<{ entry: Entry; duplicate: boolean }>(async () => {
+      const input = EntryCreateSchema.parse(payload);
       const nowMs = this.now();
       const at = new Date(nowMs).toISOString();
       const entry: Entry = {
@@ -103,47 +85,27 @@ export class Liveblog {
         updatedAt: at,
         version: 1,
       };
-      const commit: Commit = {
-        blogId: input.blogId,
-        requireBlog: true,
-        expect: [{ entryId: entry.id, version: 0 }],
-        putEntries: [entry],
-        deleteEntries: [],
-        events: [],
-        ...(input.idempotencyKey
-          ? {
-              idempotency: {
-                key: `${editor.id}:${input.idempotencyKey}`,
-                ttlSeconds: IDEMPOTENCY_TTL_SECONDS,
-                entry,
-              },
-            }
-          : {}),
+      const pinnedNow = entry.pinned ? await this.pinnedEntry(input.blogId) : null;
+      const idempotency = input.idempotencyKey
+        ? { editorId: editor.id, key: input.idempotencyKey }
+        : undefined;
+      return {
+        commit: createEntryCommit(entry, pinnedNow, idempotency),
+        ok: () => ({ entry, duplicate: false }),
+        duplicate: (first) => ({ entry: first, duplicate: true }),
+        notFound: `blog ${input.blogId} does not exist`,
       };
-      if (entry.pinned) await this.unpinPrevious(commit, entry.id, at);
-      commit.events.push({ type: 'entry.created', at, entry });
-      const result = await this.store.commit(commit);
-      if (result.status === 'ok') return { entry, duplicate: false };
-      if (result.status === 'duplicate') return { entry: result.entry, duplicate: true };
-      if (result.status === 'not_found')
-        throw new AppError('not_found', `blog ${input.blogId} does not exist`);
-      if (attempt >= WRITE_ATTEMPTS_MAX) throw unexpected(result);
-    }
+    });
   }
 
   updateEntry(_editor: Editor, payload: unknown): Promise<Entry> {
-    return this.track(() => this.updateEntryNow(payload));
-  }
-
-  private async updateEntryNow(payload: unknown): Promise<Entry> {
-    const input = EntryUpdateSchema.parse(payload);
-    for (let attempt = 0; ; attempt++) {
+    return this.write(async () => {
+      const input = EntryUpdateSchema.parse(payload);
       const current = await this.store.getEntry(input.blogId, input.entryId);
       if (!current) throw new AppError('not_found', `entry ${input.entryId} does not exist`);
       if (input.version !== undefined && input.version !== current.version) {
         throw conflict(input.entryId, current.version);
       }
-      const at = new Date(this.now()).toISOString();
       const { headline: _old, ...rest } = current;
       const headline = input.headline ?? current.headline;
       const entry: Entry = {
@@ -152,59 +114,74 @@ export class Liveblog {
         ...(input.body !== undefined ? { body: input.body, html: renderMarkdown(input.body) } : {}),
         keyEvent: input.keyEvent ?? current.keyEvent,
         pinned: input.pinned ?? current.pinned,
-        updatedAt: at,
+        updatedAt: this.isoNow(),
         version: current.version + 1,
       };
-      const commit: Commit = {
-        blogId: input.blogId,
-        requireBlog: true,
-        expect: [{ entryId: entry.id, version: current.version }],
-        putEntries: [],
-        deleteEntries: [],
-        events: [],
+      const pinnedNow = entry.pinned && !current.pinned ? await this.pinnedEntry(input.blogId) : null;
+      return {
+        commit: updateEntryCommit(current, entry, pinnedNow),
+        ok: () => entry,
+        notFound: `entry ${input.entryId} does not exist`,
+        // The editor named the version it edits: someone else's change in between is final.
+        ...(input.version !== undefined ? { conflictIsFinalFor: entry.id } : {}),
       };
-      if (entry.pinned && !current.pinned) await this.unpinPrevious(commit, entry.id, at);
-      if (!entry.pinned && current.pinned) {
-        commit.expectPinned = entry.id;
-        commit.setPinned = '';
-      }
-      commit.putEntries.push(entry);
-      commit.events.push({ type: 'entry.updated', at, entry });
-      const result = await this.store.commit(commit);
-      if (result.status === 'ok') return entry;
-      if (result.status === 'not_found')
-        throw new AppError('not_found', `entry ${input.entryId} does not exist`);
-      if (result.status === 'conflict' && input.version !== undefined && result.entryId === entry.id) {
-        throw conflict(input.entryId);
-      }
-      if (attempt >= WRITE_ATTEMPTS_MAX) throw unexpected(result);
-    }
+    });
   }
 
   deleteEntry(_editor: Editor, payload: unknown): Promise<void> {
-    return this.track(() => this.deleteEntryNow(payload));
-  }
-
-  private async deleteEntryNow(payload: unknown): Promise<void> {
-    const input = EntryDeleteSchema.parse(payload);
-    for (let attempt = 0; ; attempt++) {
+    return this.write(async () => {
+      const input = EntryDeleteSchema.parse(payload);
       const current = await this.store.getEntry(input.blogId, input.entryId);
       if (!current) throw new AppError('not_found', `entry ${input.entryId} does not exist`);
-      const at = new Date(this.now()).toISOString();
-      const result = await this.store.commit({
-        blogId: input.blogId,
-        requireBlog: true,
-        expect: [{ entryId: current.id, version: current.version }],
-        putEntries: [],
-        deleteEntries: [current.id],
-        ...(current.pinned ? { expectPinned: current.id, setPinned: '' } : {}),
-        events: [{ type: 'entry.deleted', at, entryId: current.id }],
-      });
-      if (result.status === 'ok') return;
-      if (result.status === 'not_found')
-        throw new AppError('not_found', `entry ${input.entryId} does not exist`);
-      if (attempt >= WRITE_ATTEMPTS_MAX) throw unexpected(result);
-    }
+      return {
+        commit: deleteEntryCommit(current, this.isoNow()),
+        ok: () => undefined,
+        notFound: `entry ${input.entryId} does not exist`,
+      };
+    });
+  }
+
+  /**
+   * The one write routine: counts the write in flight (shutdown waits for it), plans and commits, and
+   * turns the store's answer into the result or the SPEC's error. A conflict the caller did not ask to
+   * be told about (a concurrent edit of another entry, the pinned entry moving) is retried from a fresh
+   * read, up to WRITE_ATTEMPTS_MAX times.
+   */
+  private write<T>(plan: () => Promise<WritePlan<T>>): Promise<T> {
+    return this.track(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const p = await plan();
+        const result = await this.store.commit(p.commit);
+        switch (result.status) {
+          case 'ok':
+            return p.ok();
+          case 'duplicate':
+            if (!p.duplicate)
+              throw new AppError('internal', 'the store answered duplicate to a keyless write');
+            return p.duplicate(result.entry);
+          case 'not_found':
+            throw new AppError('not_found', p.notFound ?? 'not found');
+          case 'conflict':
+            if (result.entryId === p.conflictIsFinalFor) throw conflict(result.entryId);
+            break;
+          case 'pin_conflict':
+            break;
+          default:
+            return unreachable(result);
+        }
+        if (attempt >= WRITE_ATTEMPTS_MAX)
+          throw new AppError('conflict', 'too many concurrent changes; try again');
+      }
+    });
+  }
+
+  private isoNow(): string {
+    return new Date(this.now()).toISOString();
+  }
+
+  /** The blog's pinned entry now, read before a commit that moves the pin (the commit re-checks it). */
+  private async pinnedEntry(blogId: string): Promise<Entry | null> {
+    return (await this.store.snapshot(blogId, 0))?.pinned ?? null;
   }
 
   /** Counts a write in flight, so shutdown can wait for it (an acknowledged write is never lost). */
@@ -221,19 +198,6 @@ export class Liveblog {
   /** Resolves when no write is in flight. */
   drain(): Promise<void> {
     return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.drained.push(resolve));
-  }
-
-  /** Adds "unpin the currently pinned entry" to a commit (its event comes first, SPEC §2). */
-  private async unpinPrevious(commit: Commit, newPinnedId: string, at: string): Promise<void> {
-    const snap = await this.store.snapshot(commit.blogId, 0);
-    const previous = snap?.pinned ?? null;
-    commit.expectPinned = previous?.id ?? '';
-    commit.setPinned = newPinnedId;
-    if (!previous || previous.id === newPinnedId) return;
-    const unpinned: Entry = { ...previous, pinned: false, updatedAt: at, version: previous.version + 1 };
-    commit.expect.push({ entryId: previous.id, version: previous.version });
-    commit.putEntries.push(unpinned);
-    commit.events.push({ type: 'entry.updated', at, entry: unpinned });
   }
 
   // ---- reads ---------------------------------------------------------------------------------
@@ -336,7 +300,18 @@ function conflict(entryId: string, currentVersion?: number): AppError {
   return new AppError('conflict', `entry ${entryId} was changed by someone else${suffix}`);
 }
 
-function unexpected(result: CommitResult): AppError {
-  if (result.status === 'conflict') return new AppError('conflict', 'too many concurrent changes; try again');
-  return new AppError('internal', `write failed: ${result.status}`);
+function unreachable(value: never): never {
+  throw new Error(`unexpected store answer: ${JSON.stringify(value)}`);
+}
+
+/** What one attempt of a write commits, and how the store's answers map to its result. */
+interface WritePlan<T> {
+  commit: Commit;
+  ok(): T;
+  /** Only for writes with an idempotency key: the entry the key created before. */
+  duplicate?(entry: Entry): T;
+  /** The message of `not_found` when the blog or entry is gone. */
+  notFound?: string;
+  /** A version conflict on this entry is reported, not retried. */
+  conflictIsFinalFor?: string;
 }

@@ -6,7 +6,8 @@
  * ARGV: 1 instructions JSON {requireBlog, expect:[{id,version}], expectPinned?, puts:[{id,json,key}],
  *         dels:[id], pin?, blog?, events:[{head,tail}], idem?:{json,ttl}}
  *       2 channel, 3 epoch to use if the blog has none yet, 4 event-log length kept
- * Returns {'ok', seq, epoch} | {'duplicate', entryJson} | {'not_found'} | {'conflict', id}
+ * Returns {'ok', seq, epoch} | {'duplicate', entryJson} | {'not_found'} | {'conflict', entryId}
+ *   | {'pin_conflict', pinnedId or ''} — the CommitResult statuses of store.ts, nothing else
  * The event JSON is head .. seq .. ',"cursor":"<epoch>.<seq>"' .. tail, built by the caller's halves.
  */
 export const COMMIT_LUA = `
@@ -26,7 +27,7 @@ for _, ex in ipairs(op.expect) do
 end
 if op.expectPinned then
   local p = redis.call('GET', KEYS[5]) or ''
-  if p ~= op.expectPinned then return {'conflict', p} end
+  if p ~= op.expectPinned then return {'pin_conflict', p} end
 end
 for _, put in ipairs(op.puts) do
   redis.call('HSET', KEYS[2], put.id, put.json)

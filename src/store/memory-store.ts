@@ -98,7 +98,7 @@ export class MemoryStore implements Store {
       if ((current?.version ?? 0) !== version) return Promise.resolve({ status: 'conflict', entryId });
     }
     if (c.expectPinned !== undefined && s.pinned !== c.expectPinned) {
-      return Promise.resolve({ status: 'conflict', entryId: s.pinned }); // like RedisStore: the pinned one now
+      return Promise.resolve({ status: 'pin_conflict', pinnedId: s.pinned });
     }
     for (const entry of c.putEntries) {
       s.entries.set(entry.id, entry);

@@ -96,8 +96,12 @@ export class RedisStore implements Store {
         return { status: 'duplicate', entry: JSON.parse(String(a)) as Entry };
       case 'not_found':
         return { status: 'not_found' };
+      case 'conflict':
+        return { status: 'conflict', entryId: String(a) };
+      case 'pin_conflict':
+        return { status: 'pin_conflict', pinnedId: String(a ?? '') };
       default:
-        return { status: 'conflict', entryId: String(a ?? '') };
+        throw new Error(`commit script answered an unknown status: ${String(status)}`);
     }
   }
 

@@ -32,11 +32,23 @@ export interface Commit {
   idempotency?: { key: string; ttlSeconds: number; entry: Entry };
 }
 
+/**
+ * What a commit did. Only `ok` wrote anything. A store answers nothing else: an unknown answer is an
+ * error, never a guess.
+ */
 export type CommitResult =
+  /** Recorded and published; `seq`/`cursor` of its last event. */
   | { status: 'ok'; seq: number; cursor: string }
+  /** The idempotency key was used before: the entry it created then. */
   | { status: 'duplicate'; entry: Entry }
+  /** The blog (`requireBlog`) or an expected entry (version > 0) does not exist. */
   | { status: 'not_found' }
-  | { status: 'conflict'; entryId: string };
+  /** An expected entry's version differs (`entryId` is that entry). */
+  | { status: 'conflict'; entryId: string }
+  /** The pinned entry is not `expectPinned` (`pinnedId` is the pinned one now, '' = none). */
+  | { status: 'pin_conflict'; pinnedId: string };
+
+export type CommitStatus = CommitResult['status'];
 
 /** A consistent view of one blog at one `seq`. */
 export interface Snapshot {

@@ -1,6 +1,12 @@
 /** Builders for store-level tests: blogs, entries (ids that sort like createdAt) and the commits that write them. */
 import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
+import {
+  createEntryCommit as buildCreate,
+  deleteEntryCommit as buildDelete,
+  updateEntryCommit as buildUpdate,
+  upsertBlogCommit,
+} from '../../src/commits.js';
 import type { Blog, Entry, LiveEvent } from '../../src/schema.js';
 import type { Commit, EventListener } from '../../src/store/store.js';
 import { until } from './wait.js';
@@ -55,53 +61,23 @@ export function revise(entry: Entry, changes: Partial<Entry> = {}): Entry {
   return { ...entry, updatedAt: new Date().toISOString(), ...changes, version: entry.version + 1 };
 }
 
+// The commits are the service's own named builders (src/commits.ts); `extra` overrides parts of them.
+
 export function createBlogCommit(blog: Blog): Commit {
-  return {
-    blogId: blog.id,
-    requireBlog: false,
-    expect: [],
-    putEntries: [],
-    deleteEntries: [],
-    putBlog: blog,
-    events: [{ type: 'blog.updated', at: blog.updatedAt, blog }],
-  };
+  return upsertBlogCommit(blog);
 }
 
 export function createEntryCommit(entry: Entry, extra: Partial<Commit> = {}): Commit {
-  return {
-    blogId: entry.blogId,
-    requireBlog: true,
-    expect: [{ entryId: entry.id, version: 0 }],
-    putEntries: [entry],
-    deleteEntries: [],
-    events: [{ type: 'entry.created', at: entry.createdAt, entry }],
-    ...extra,
-  };
+  return { ...buildCreate(entry, null), ...extra };
 }
 
 /** Replaces `previous` with `next` (expecting `previous.version`). */
 export function updateEntryCommit(previous: Entry, next: Entry, extra: Partial<Commit> = {}): Commit {
-  return {
-    blogId: next.blogId,
-    requireBlog: true,
-    expect: [{ entryId: previous.id, version: previous.version }],
-    putEntries: [next],
-    deleteEntries: [],
-    events: [{ type: 'entry.updated', at: next.updatedAt, entry: next }],
-    ...extra,
-  };
+  return { ...buildUpdate(previous, next, null), ...extra };
 }
 
 export function deleteEntryCommit(entry: Entry, extra: Partial<Commit> = {}): Commit {
-  return {
-    blogId: entry.blogId,
-    requireBlog: true,
-    expect: [{ entryId: entry.id, version: entry.version }],
-    putEntries: [],
-    deleteEntries: [entry.id],
-    events: [{ type: 'entry.deleted', at: new Date().toISOString(), entryId: entry.id }],
-    ...extra,
-  };
+  return { ...buildDelete(entry, new Date().toISOString()), ...extra };
 }
 
 /** An EventListener that records what a bus delivers, with a deadline-bound wait. */

@@ -327,10 +327,10 @@ describe.each(factories)('the store contract on %s', (_name, factory) => {
       const b2 = revise(b, { pinned: true });
       const result = await store.commit(updateEntryCommit(b, b2, { expectPinned: '', setPinned: b.id }));
       // The conflict names the entry that is pinned now.
-      expect(result).toEqual({ status: 'conflict', entryId: a.id });
+      expect(result).toEqual({ status: 'pin_conflict', pinnedId: a.id });
       // Believes `b` is pinned, but `a` is.
       const result2 = await store.commit(updateEntryCommit(b, b2, { expectPinned: b.id, setPinned: '' }));
-      expect(result2).toEqual({ status: 'conflict', entryId: a.id });
+      expect(result2).toEqual({ status: 'pin_conflict', pinnedId: a.id });
 
       expect(await store.getEntry(blogId, b.id)).toEqual(b);
       expect((await store.snapshot(blogId, 0))?.pinned).toEqual(a2);
