@@ -1,7 +1,7 @@
 /** The "Key events" box: every key event of the blog, newest first, each a link that jumps to it. */
 import type { Entry, LiveEvent } from '../../src/schema.js';
 import { el, htmlToPlainText } from '../lib/dom.js';
-import { entryHeadline } from '../../src/jsonld.js';
+import { entryHeadline } from '../../src/shared/jsonld.js';
 import { refreshTimes } from '../lib/time.js';
 
 export class KeyEvents {

@@ -5,7 +5,7 @@
  * blocks below are data (`application/ld+json`, `application/json`), not scripts, with `<` escaped.
  */
 import type { Blog, BlogPage, Entry } from '../schema.js';
-import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../jsonld.js';
+import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../shared/jsonld.js';
 import { toPlainText } from '../render.js';
 
 export interface PageContext {

@@ -3,7 +3,7 @@
  * into the page and the browser client rebuilds it on every change from the same code; each side passes
  * its own HTML → plain-text function.
  */
-import type { Blog, Entry } from './schema.js';
+import type { Blog, Entry } from '../schema.js';
 
 /** Longest derived headline (search engines cut longer ones). */
 const DERIVED_HEADLINE_MAX_CHARS = 110;
