@@ -5,11 +5,8 @@
  */
 import type { Entry } from '../../src/schema.js';
 import { el } from '../lib/dom.js';
+import { isEdited } from '../../src/shared/presentation.js';
 import { refreshTimes } from '../lib/time.js';
-
-export function isEdited(entry: Entry): boolean {
-  return entry.version > 1 && entry.updatedAt !== entry.createdAt;
-}
 
 export function buildEntry(entry: Entry, pageUrl: string): HTMLLIElement {
   const id = `entry-${entry.id}`;

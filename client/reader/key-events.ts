@@ -2,6 +2,7 @@
 import type { Entry, LiveEvent } from '../../src/schema.js';
 import { el, htmlToPlainText } from '../lib/dom.js';
 import { entryHeadline } from '../../src/shared/jsonld.js';
+import { newestFirst } from '../../src/shared/presentation.js';
 import { refreshTimes } from '../lib/time.js';
 
 export class KeyEvents {
@@ -41,7 +42,7 @@ export class KeyEvents {
   }
 
   private render(): void {
-    const sorted = [...this.entries.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+    const sorted = [...this.entries.values()].sort(newestFirst);
     this.list.replaceChildren(
       ...sorted.map((entry) =>
         el(

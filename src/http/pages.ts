@@ -6,6 +6,7 @@
  */
 import type { Blog, BlogPage, Entry } from '../schema.js';
 import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../shared/jsonld.js';
+import { isEdited, newestFirst } from '../shared/presentation.js';
 import { toPlainText } from '../render.js';
 
 export interface PageContext {
@@ -41,10 +42,6 @@ function utc(iso: string, format: Intl.DateTimeFormat): string {
 
 function blogUrl(ctx: PageContext, blogId: string): string {
   return `${ctx.origin}/blogs/${encodeURIComponent(blogId)}`;
-}
-
-function isEdited(entry: Entry): boolean {
-  return entry.version > 1 && entry.updatedAt !== entry.createdAt;
 }
 
 function layout(opts: {
@@ -125,7 +122,7 @@ export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
   const url = blogUrl(ctx, blog.id);
   const rest = data.entries.filter((e) => e.id !== pinned?.id);
   const shown = pinned ? [pinned, ...rest] : rest;
-  const all = [...shown].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  const all = [...shown].sort(newestFirst);
   const keyEvents = all.filter((e) => e.keyEvent);
   const ended = blog.status === 'ended';
   const firstEntry = all[0];
