@@ -8,7 +8,7 @@ import { ACK_TIMEOUT_MS, BlogSync } from './lib/blog-sync.js';
 import { createConnectionState, watchConnection } from './lib/connection.js';
 import { byId, htmlToPlainText } from './lib/dom.js';
 import { describeError } from './lib/errors.js';
-import { buildLiveBlogPosting, jsonForScript } from '../src/jsonld.js';
+import { buildLiveBlogPosting, jsonForScript } from '../src/shared/jsonld.js';
 import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
 import { KeyEvents } from './reader/key-events.js';

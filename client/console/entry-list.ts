@@ -7,10 +7,8 @@ import type { Entry, ErrorBody, LiveEvent } from '../../src/schema.js';
 import { el } from '../lib/dom.js';
 import { renderPreview } from '../lib/preview.js';
 import { formatFull, formatRelativeOrAbsolute } from '../lib/time.js';
+import { newestFirst } from '../../src/shared/presentation.js';
 import { networkErrorText, request, showError } from './request.js';
-
-const newestFirst = (a: Entry, b: Entry): number =>
-  a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1;
 
 interface Item {
   node: HTMLLIElement;

@@ -1,65 +1,18 @@
 /**
- * One entry of the reader feed, built with DOM APIs. The same markup as the server's (pages.ts), so the
- * client can adopt server-rendered entries. Only entry.html — already sanitised by the server — is
- * inserted as HTML; every other string goes in as text.
+ * One entry of the reader feed: the server page's own markup (entryHtml), so server-rendered and live
+ * entries are the same nodes; then what needs JavaScript is switched on and times are made local.
  */
 import type { Entry } from '../../src/schema.js';
-import { el } from '../lib/dom.js';
+import { entryHtml } from '../../src/shared/presentation.js';
 import { refreshTimes } from '../lib/time.js';
-
-export function isEdited(entry: Entry): boolean {
-  return entry.version > 1 && entry.updatedAt !== entry.createdAt;
-}
+import { fromHtml } from './markup.js';
 
 export function buildEntry(entry: Entry, pageUrl: string): HTMLLIElement {
-  const id = `entry-${entry.id}`;
-  const permalink = `${pageUrl}#${id}`;
-  const classes = ['entry'];
-  if (entry.keyEvent) classes.push('key-event');
-  if (entry.pinned) classes.push('pinned');
-
-  const meta = el('div', { class: 'entry-meta' });
-  if (entry.pinned) meta.append(el('span', { class: 'badge badge-pinned' }, 'Pinned'));
-  if (entry.keyEvent) meta.append(el('span', { class: 'badge badge-key' }, 'Key event'));
-  meta.append(
-    el(
-      'a',
-      { class: 'entry-time', href: `#${id}` },
-      el('time', { datetime: entry.createdAt, 'data-format': 'relative' }, entry.createdAt),
-    ),
-  );
-  if (isEdited(entry)) {
-    meta.append(
-      el(
-        'span',
-        { class: 'entry-updated' },
-        'Updated ',
-        el('time', { datetime: entry.updatedAt, 'data-format': 'clock' }, entry.updatedAt),
-      ),
-    );
-  }
-
-  const body = el('div', { class: 'entry-body' });
-  body.innerHTML = entry.html; // sanitised by the server (SPEC §2 `html`)
-
-  const copy = el('button', { type: 'button', class: 'copy-link', 'data-url': permalink }, 'Copy link');
-  const footer = el(
-    'footer',
-    { class: 'entry-footer' },
-    el('span', { class: 'entry-author' }, `By ${entry.author.name}`),
-    el('a', { class: 'permalink', href: permalink }, 'Permalink'),
-    copy,
-  );
-
-  const article = el('article', { class: 'entry-article' }, meta);
-  if (entry.headline) article.append(el('h3', { class: 'entry-headline' }, entry.headline));
-  article.append(body, footer);
-
-  const item = el(
-    'li',
-    { class: classes.join(' '), id, tabindex: '-1', 'data-version': String(entry.version) },
-    article,
-  );
+  const item = fromHtml(entryHtml(entry, pageUrl)).firstElementChild;
+  if (!(item instanceof HTMLLIElement)) throw new Error('entryHtml did not render one <li>');
+  // Copying needs JavaScript, so the markup starts it hidden (as reader.ts does for the server's entries).
+  for (const button of Array.from(item.querySelectorAll<HTMLButtonElement>('button.copy-link')))
+    button.hidden = false;
   refreshTimes(item);
   return item;
 }

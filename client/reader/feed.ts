@@ -5,6 +5,7 @@
  */
 import type { Blog, Entry, LiveEvent } from '../../src/schema.js';
 import { prefersReducedMotion } from '../lib/dom.js';
+import { isNewer, newestFirst } from '../../src/shared/presentation.js';
 import { buildEntry } from './entry-view.js';
 
 export interface FeedElements {
@@ -27,13 +28,6 @@ export interface FeedCallbacks {
   /** `count` entries arrived; `held` says whether they wait behind the button. */
   onNewEntries(count: number, held: boolean): void;
 }
-
-/** True when a is newer than b in feed order (createdAt, then id). */
-function newer(a: Entry, b: Entry): boolean {
-  return a.createdAt === b.createdAt ? a.id > b.id : a.createdAt > b.createdAt;
-}
-
-const byNewest = (a: Entry, b: Entry): number => (newer(a, b) ? -1 : newer(b, a) ? 1 : 0);
 
 /** How far (px) the list top may be above the viewport while the reader still counts as "at the top". */
 const AT_TOP_TOLERANCE_PX = 8;
@@ -68,7 +62,7 @@ export class Feed {
 
   /** Every known entry (not the held ones' order — the model), newest first. */
   all(): Entry[] {
-    return [...this.entries.values()].sort(byNewest);
+    return [...this.entries.values()].sort(newestFirst);
   }
 
   get heldCount(): number {
@@ -99,7 +93,7 @@ export class Feed {
     let arrived = 0;
     for (const entry of this.entries.values()) {
       if (before.has(entry.id) && !this.held.has(entry.id)) continue;
-      if (newestShown && !newer(entry, newestShown)) continue;
+      if (newestShown && !isNewer(entry, newestShown)) continue;
       if (!before.has(entry.id)) arrived++;
       if (holdNew) this.held.add(entry.id);
     }
@@ -147,7 +141,7 @@ export class Feed {
     const first = ids
       .map((id) => this.entries.get(id))
       .filter((e): e is Entry => e !== undefined)
-      .sort(byNewest)[0];
+      .sort(newestFirst)[0];
     return first ? (this.rendered.get(first.id)?.node ?? null) : null;
   }
 
@@ -159,9 +153,9 @@ export class Feed {
   addOlder(entries: Entry[], hasMore: boolean): void {
     for (const entry of entries) if (!this.entries.has(entry.id)) this.entries.set(entry.id, entry);
     this.hasMore = hasMore;
-    const oldest = [...entries].sort(byNewest).at(-1);
+    const oldest = [...entries].sort(newestFirst).at(-1);
     if (!hasMore) this.boundary = null;
-    else if (oldest && (!this.boundary || newer(this.boundary, oldest))) this.boundary = oldest;
+    else if (oldest && (!this.boundary || isNewer(this.boundary, oldest))) this.boundary = oldest;
     this.render();
     this.callbacks.onChange(this);
   }
@@ -177,12 +171,12 @@ export class Feed {
     this.entries.clear();
     for (const entry of snapshot.entries) this.entries.set(entry.id, entry);
     if (snapshot.pinned) this.entries.set(snapshot.pinned.id, snapshot.pinned);
-    this.boundary = snapshot.hasMore ? ([...snapshot.entries].sort(byNewest).at(-1) ?? null) : null;
+    this.boundary = snapshot.hasMore ? ([...snapshot.entries].sort(newestFirst).at(-1) ?? null) : null;
   }
 
   private oldestWithin(): Entry | undefined {
     return this.all()
-      .filter((e) => !this.boundary || !newer(this.boundary, e))
+      .filter((e) => !this.boundary || !isNewer(this.boundary, e))
       .at(-1);
   }
 
@@ -198,8 +192,8 @@ export class Feed {
     const pinned = this.pinnedEntry();
     const boundary = this.boundary;
     const list = [...this.entries.values()]
-      .filter((e) => e !== pinned && !this.held.has(e.id) && (!boundary || !newer(boundary, e)))
-      .sort(byNewest);
+      .filter((e) => e !== pinned && !this.held.has(e.id) && (!boundary || !isNewer(boundary, e)))
+      .sort(newestFirst);
     return pinned && !this.held.has(pinned.id) ? [pinned, ...list] : list;
   }
 

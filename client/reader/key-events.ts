@@ -1,8 +1,10 @@
 /** The "Key events" box: every key event of the blog, newest first, each a link that jumps to it. */
 import type { Entry, LiveEvent } from '../../src/schema.js';
-import { el, htmlToPlainText } from '../lib/dom.js';
-import { entryHeadline } from '../../src/jsonld.js';
+import { htmlToPlainText } from '../lib/dom.js';
+import { entryHeadline } from '../../src/shared/jsonld.js';
+import { keyEventHtml, newestFirst } from '../../src/shared/presentation.js';
 import { refreshTimes } from '../lib/time.js';
+import { fromHtml } from './markup.js';
 
 export class KeyEvents {
   private readonly entries = new Map<string, Entry>();
@@ -41,22 +43,11 @@ export class KeyEvents {
   }
 
   private render(): void {
-    const sorted = [...this.entries.values()].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-    this.list.replaceChildren(
-      ...sorted.map((entry) =>
-        el(
-          'li',
-          {},
-          el('time', { datetime: entry.createdAt, 'data-format': 'relative' }, entry.createdAt),
-          ' ',
-          el(
-            'a',
-            { href: `#entry-${entry.id}`, 'data-entry-id': entry.id },
-            entryHeadline(entry, htmlToPlainText(entry.html)),
-          ),
-        ),
-      ),
+    const sorted = [...this.entries.values()].sort(newestFirst);
+    const items = sorted.map((entry) =>
+      keyEventHtml(entry, entryHeadline(entry, htmlToPlainText(entry.html))),
     );
+    this.list.replaceChildren(fromHtml(items.join('')));
     refreshTimes(this.list);
     this.box.hidden = sorted.length === 0;
   }

@@ -4,8 +4,10 @@
  * The page's CSP forbids inline scripts and styles, so behaviour and looks come from /assets; the JSON
  * blocks below are data (`application/ld+json`, `application/json`), not scripts, with `<` escaped.
  */
-import type { Blog, BlogPage, Entry } from '../schema.js';
-import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../jsonld.js';
+import type { Blog, BlogPage } from '../schema.js';
+import { escapeHtml } from '../shared/escape-html.js';
+import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../shared/jsonld.js';
+import { entryHtml, keyEventHtml, newestFirst } from '../shared/presentation.js';
 import { toPlainText } from '../render.js';
 
 export interface PageContext {
@@ -13,38 +15,10 @@ export interface PageContext {
   origin: string;
 }
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
 const DESCRIPTION_MAX_CHARS = 200;
-
-/** Escapes text for HTML content and double-quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
-
-const utcFormat = new Intl.DateTimeFormat('en-GB', {
-  dateStyle: 'medium',
-  timeStyle: 'short',
-  timeZone: 'UTC',
-});
-const utcClock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
-
-function utc(iso: string, format: Intl.DateTimeFormat): string {
-  const at = Date.parse(iso);
-  return Number.isNaN(at) ? iso : `${format.format(at)} UTC`;
-}
 
 function blogUrl(ctx: PageContext, blogId: string): string {
   return `${ctx.origin}/blogs/${encodeURIComponent(blogId)}`;
-}
-
-function isEdited(entry: Entry): boolean {
-  return entry.version > 1 && entry.updatedAt !== entry.createdAt;
 }
 
 function layout(opts: {
@@ -101,31 +75,12 @@ ${blogs.length ? `<ul class="blog-list">\n${items}\n</ul>` : '<p>No live blogs y
 
 // ---- GET /blogs/:blogId ------------------------------------------------------------------------
 
-export function renderEntry(ctx: PageContext, entry: Entry): string {
-  const id = `entry-${entry.id}`;
-  const permalink = `${blogUrl(ctx, entry.blogId)}#${id}`;
-  const classes = ['entry', entry.keyEvent ? 'key-event' : '', entry.pinned ? 'pinned' : '']
-    .filter(Boolean)
-    .join(' ');
-  const badges =
-    (entry.pinned ? '<span class="badge badge-pinned">Pinned</span>' : '') +
-    (entry.keyEvent ? '<span class="badge badge-key">Key event</span>' : '');
-  const updated = isEdited(entry)
-    ? `<span class="entry-updated">Updated <time datetime="${escapeHtml(entry.updatedAt)}" data-format="clock">${escapeHtml(utc(entry.updatedAt, utcClock))}</time></span>`
-    : '';
-  return `<li class="${classes}" id="${escapeHtml(id)}" tabindex="-1" data-version="${entry.version}"><article class="entry-article">
-<div class="entry-meta">${badges}<a class="entry-time" href="#${escapeHtml(id)}"><time datetime="${escapeHtml(entry.createdAt)}" data-format="relative">${escapeHtml(utc(entry.createdAt, utcFormat))}</time></a>${updated}</div>
-${entry.headline ? `<h3 class="entry-headline">${escapeHtml(entry.headline)}</h3>\n` : ''}<div class="entry-body">${entry.html}</div>
-<footer class="entry-footer"><span class="entry-author">By ${escapeHtml(entry.author.name)}</span><a class="permalink" href="${escapeHtml(permalink)}">Permalink</a><button type="button" class="copy-link" data-url="${escapeHtml(permalink)}" hidden>Copy link</button></footer>
-</article></li>`;
-}
-
 export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
   const { blog, pinned } = data;
   const url = blogUrl(ctx, blog.id);
   const rest = data.entries.filter((e) => e.id !== pinned?.id);
   const shown = pinned ? [pinned, ...rest] : rest;
-  const all = [...shown].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  const all = [...shown].sort(newestFirst);
   const keyEvents = all.filter((e) => e.keyEvent);
   const ended = blog.status === 'ended';
   const firstEntry = all[0];
@@ -157,10 +112,7 @@ export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
 <script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`;
 
   const keyEventItems = keyEvents
-    .map(
-      (e) =>
-        `<li><time datetime="${escapeHtml(e.createdAt)}" data-format="relative">${escapeHtml(utc(e.createdAt, utcFormat))}</time> <a href="#entry-${escapeHtml(e.id)}" data-entry-id="${escapeHtml(e.id)}">${escapeHtml(entryHeadline(e, toPlainText(e.html)))}</a></li>`,
-    )
+    .map((e) => keyEventHtml(e, entryHeadline(e, toPlainText(e.html))))
     .join('\n');
 
   const main = `<div class="blog-layout">
@@ -180,7 +132,7 @@ ${keyEventItems}
 <h2 id="feed-title" class="visually-hidden">Updates</h2>
 <button type="button" class="new-updates" id="new-updates" hidden></button>
 <ol class="entries" id="feed">
-${shown.map((e) => renderEntry(ctx, e)).join('\n')}
+${shown.map((e) => entryHtml(e, url)).join('\n')}
 </ol>
 ${shown.length ? '' : '<p class="empty">No updates yet.</p>'}
 <p class="feed-error" id="feed-error" role="alert"></p>

@@ -3,7 +3,8 @@
  * into the page and the browser client rebuilds it on every change from the same code; each side passes
  * its own HTML → plain-text function.
  */
-import type { Blog, Entry } from './schema.js';
+import type { Blog, Entry } from '../schema.js';
+import { newestFirst } from './presentation.js';
 
 /** Longest derived headline (search engines cut longer ones). */
 const DERIVED_HEADLINE_MAX_CHARS = 110;
@@ -23,7 +24,7 @@ export function buildLiveBlogPosting(
   pageUrl: string,
   toPlainText: (html: string) => string,
 ): Record<string, unknown> {
-  const newestFirst = [...entries].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+  const ordered = [...entries].sort(newestFirst);
   let modified = blog.updatedAt;
   for (const entry of entries) if (entry.updatedAt > modified) modified = entry.updatedAt;
   const posting: Record<string, unknown> = {
@@ -38,7 +39,7 @@ export function buildLiveBlogPosting(
     coverageStartTime: blog.createdAt,
   };
   if (blog.status === 'ended') posting['coverageEndTime'] = blog.updatedAt;
-  posting['liveBlogUpdate'] = newestFirst.map((entry) => {
+  posting['liveBlogUpdate'] = ordered.map((entry) => {
     const articleBody = toPlainText(entry.html);
     return {
       '@type': 'BlogPosting',
