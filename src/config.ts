@@ -47,6 +47,8 @@ const EnvSchema = z.object({
   RESUME_LOG_MAX_EVENTS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   /** Not in the SPEC's table: editor writes per second per connection/editor (bursts of 2×); 0 = unlimited. */
   EDITOR_WRITES_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(20),
+  /** Not in the SPEC's table: a Redis command unanswered this long fails; a write then answers `unavailable`. */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 
 export interface Config {
@@ -60,6 +62,7 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   resumeLogMaxEvents: number;
   editorWritesPerSecond: number;
+  redisCommandTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -87,5 +90,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     resumeLogMaxEvents: e.RESUME_LOG_MAX_EVENTS,
     editorWritesPerSecond: e.EDITOR_WRITES_PER_SECOND,
+    redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
   };
 }

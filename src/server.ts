@@ -69,7 +69,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
       lazyConnect: true,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
-      commandTimeout: 5000,
+      commandTimeout: config.redisCommandTimeoutMs,
       retryStrategy: (times: number) => Math.min(50 * 2 ** times, 2000) + Math.floor(Math.random() * 100),
     };
     const commands = new Redis(config.redisUrl, redisOptions);
@@ -88,6 +88,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     rawStore = new RedisStore(commands, {
       prefix: config.redisPrefix,
       resumeLogMaxEvents: config.resumeLogMaxEvents,
+      commandTimeoutMs: config.redisCommandTimeoutMs,
     });
     bus = new RedisBus(subscriber, config.redisPrefix, (channel, err) =>
       log.warn({ channel, err }, 'ignored a malformed message on the events channel'),

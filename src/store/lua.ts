@@ -5,12 +5,19 @@
  * KEYS: 1 blog, 2 entries, 3 timeline, 4 keyevents, 5 pinned, 6 seq, 7 epoch, 8 log, 9 idempotency key
  * ARGV: 1 instructions JSON {requireBlog, expect:[{id,version}], expectPinned?, puts:[{id,json,key}],
  *         dels:[id], pin?, blog?, events:[{head,tail}], idem?:{json,ttl}}
- *       2 channel, 3 epoch to use if the blog has none yet, 4 event-log length kept
- * Returns {'ok', seq, epoch} | {'duplicate', entryJson} | {'not_found'} | {'conflict', entryId}
+ *       2 channel, 3 epoch to use if the blog has none yet, 4 event-log length kept,
+ *       5 deadline in Redis time (ms since the epoch by Redis's TIME; 0 = none): a commit that Redis gets
+ *         to run only after it changes nothing — its caller has already answered `unavailable` (SPEC §4)
+ * Returns {'expired'} | {'ok', seq, epoch} | {'duplicate', entryJson} | {'not_found'} | {'conflict', entryId}
  *   | {'pin_conflict', pinnedId or ''} — the CommitResult statuses of store.ts, nothing else
  * The event JSON is head .. seq .. ',"cursor":"<epoch>.<seq>"' .. tail, built by the caller's halves.
  */
 export const COMMIT_LUA = `
+local deadline = tonumber(ARGV[5])
+if deadline > 0 then
+  local t = redis.call('TIME')
+  if tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) > deadline then return {'expired'} end
+end
 local op = cjson.decode(ARGV[1])
 if op.idem then
   local hit = redis.call('GET', KEYS[9])

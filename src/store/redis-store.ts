@@ -35,11 +35,36 @@ export interface RedisStoreOptions {
   prefix?: string;
   /** Events kept per blog for resume. Default 1,000. */
   resumeLogMaxEvents?: number;
+  /**
+   * The connection's command timeout: a commit not answered within it is reported `unavailable`, so
+   * Redis must not run it later. Default 5,000.
+   */
+  commandTimeoutMs?: number;
+}
+
+/** Re-measure the Redis clock this often (its offset to ours drifts slowly). */
+const CLOCK_SYNC_INTERVAL_MS = 30_000;
+
+/**
+ * A commit's deadline leaves this share of the command timeout between "Redis may still run it" and
+ * "we answer unavailable": room for a reply in flight and for the error of the clock offset.
+ */
+const DEADLINE_SHARE = 0.6;
+
+/** Wall-clock milliseconds that never jump with the system clock. */
+function monotonicMs(): number {
+  return performance.timeOrigin + performance.now();
 }
 
 export class RedisStore implements Store {
   private readonly prefix: string;
   private readonly logMax: number;
+  private readonly commandTimeoutMs: number;
+  /** Redis's clock minus ours (ms), from the sample with the shortest round trip; null until measured. */
+  private clockOffsetMs: number | null = null;
+  private clockRoundTripMs = Infinity;
+  private clockSyncedAt = -Infinity;
+  private clockSync: Promise<void> | null = null;
 
   constructor(
     private readonly redis: Redis,
@@ -47,14 +72,52 @@ export class RedisStore implements Store {
   ) {
     this.prefix = options.prefix ?? 'liveblog:';
     this.logMax = options.resumeLogMaxEvents ?? 1000;
+    this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
     redis.defineCommand('lbCommit', { numberOfKeys: 9, lua: COMMIT_LUA });
     redis.defineCommand('lbSnapshot', { numberOfKeys: 6, lua: SNAPSHOT_LUA });
     redis.defineCommand('lbPage', { numberOfKeys: 2, lua: PAGE_LUA });
     redis.defineCommand('lbEvents', { numberOfKeys: 3, lua: EVENTS_LUA });
   }
 
+  /** Measure Redis's clock against ours; commits carry deadlines in Redis time. */
+  private syncClock(): Promise<void> {
+    this.clockSync ??= (async () => {
+      try {
+        const before = monotonicMs();
+        const [sec, usec] = await this.redis.time();
+        const after = monotonicMs();
+        const roundTrip = after - before;
+        const offset = Number(sec) * 1000 + Math.floor(Number(usec) / 1000) - (before + after) / 2;
+        // Keep the best sample unless it is old: a shorter round trip bounds the error better.
+        const stale = monotonicMs() - this.clockSyncedAt > CLOCK_SYNC_INTERVAL_MS * 4;
+        if (roundTrip <= this.clockRoundTripMs || stale) {
+          this.clockOffsetMs = offset;
+          this.clockRoundTripMs = roundTrip;
+        }
+        this.clockSyncedAt = after;
+      } finally {
+        this.clockSync = null;
+      }
+    })();
+    return this.clockSync;
+  }
+
+  /** The latest Redis time at which a commit sent now may still run. */
+  private async deadline(): Promise<number> {
+    if (this.clockOffsetMs === null) await this.syncClock();
+    else if (monotonicMs() - this.clockSyncedAt > CLOCK_SYNC_INTERVAL_MS) void this.syncClock().catch(() => 0);
+    const offset = this.clockOffsetMs ?? 0;
+    return Math.floor(monotonicMs() + offset + this.commandTimeoutMs * DEADLINE_SHARE);
+  }
+
   async commit(c: Commit): Promise<CommitResult> {
     const k = blogKeys(this.prefix, c.blogId);
+    if (c.putBlog) {
+      // The index spans blogs (another Cluster slot), so it cannot be in the script. It is written first:
+      // an id whose blog was never committed is skipped by listBlogs, so the index heals itself.
+      await this.redis.zadd(blogIndexKey(this.prefix), 0, c.blogId);
+    }
+    const deadline = await this.deadline();
     const op = {
       requireBlog: c.requireBlog,
       expect: c.expect.map((e) => ({ id: e.entryId, version: e.version })),
@@ -83,13 +146,13 @@ export class RedisStore implements Store {
       k.channel,
       newEpoch(),
       this.logMax,
+      deadline,
     );
     const [status, a, b] = reply;
-    if (c.putBlog) {
-      // The index spans blogs (another Cluster slot), so it is kept outside the script; it is idempotent.
-      await this.redis.zadd(blogIndexKey(this.prefix), 0, c.blogId);
-    }
     switch (status) {
+      case 'expired':
+        // Redis ran it too late: it wrote nothing, and the caller may already have given up on it.
+        throw new Error('Redis reached the commit after its deadline; nothing was written');
       case 'ok':
         return { status: 'ok', seq: Number(a), cursor: `${String(b)}.${Number(a)}` };
       case 'duplicate':
@@ -208,7 +271,7 @@ export class RedisStore implements Store {
   }
 
   async ping(): Promise<void> {
-    await this.redis.ping();
+    await this.syncClock();
   }
 
   async close(): Promise<void> {
