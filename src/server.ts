@@ -1,6 +1,6 @@
 /**
  * Wiring only: builds the store, bus, service, HTTP app and Socket.IO from a Config; start()/stop().
- * The one place that creates Redis clients and picks implementations.
+ * Redis clients and the store implementation come from store/connect.ts.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,7 +8,6 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { Server as SocketServer } from 'socket.io';
@@ -18,10 +17,7 @@ import { createHttpApp, HTTP_BODY_MAX_BYTES } from './http/app.js';
 import { FeedHub } from './hub.js';
 import { Liveblog } from './liveblog.js';
 import { attachGateway } from './realtime/gateway.js';
-import { guardStore } from './store/guarded-store.js';
-import { MemoryBus, MemoryStore } from './store/memory-store.js';
-import { RedisBus, RedisStore } from './store/redis-store.js';
-import type { EventBus, Store } from './store/store.js';
+import { connectStore } from './store/connect.js';
 
 /** SPEC §1: stop within 10 s of SIGTERM. */
 export const SHUTDOWN_TIMEOUT_MS = 8000;
@@ -59,44 +55,8 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   const editorToken = generatedToken ?? editors[0]?.token ?? '';
   const authenticate = createAuthenticator({ editors, jwtSecret: config.jwtSecret });
 
-  // ---- store and bus ----
-  let rawStore: Store;
-  let bus: EventBus;
-  const redisClients: Redis[] = [];
-  if (config.redisUrl) {
-    const redisOptions = {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      commandTimeout: 5000,
-      retryStrategy: (times: number) => Math.min(50 * 2 ** times, 2000) + Math.floor(Math.random() * 100),
-    };
-    const commands = new Redis(config.redisUrl, redisOptions);
-    const subscriber = new Redis(config.redisUrl, {
-      ...redisOptions,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
-    for (const [name, client] of [
-      ['commands', commands],
-      ['subscriber', subscriber],
-    ] as const) {
-      client.on('error', (err: Error) => log.warn({ err: err.message, client: name }, 'redis error'));
-      redisClients.push(client);
-    }
-    rawStore = new RedisStore(commands, {
-      prefix: config.redisPrefix,
-      resumeLogMaxEvents: config.resumeLogMaxEvents,
-    });
-    bus = new RedisBus(subscriber, config.redisPrefix, (channel, err) =>
-      log.warn({ channel, err }, 'ignored a malformed message on the events channel'),
-    );
-  } else {
-    const memory = new MemoryStore({ resumeLogMaxEvents: config.resumeLogMaxEvents });
-    rawStore = memory;
-    bus = new MemoryBus(memory);
-  }
-  const store = guardStore(rawStore);
+  const storage = connectStore(config, log);
+  const { store, bus } = storage;
   const hub = new FeedHub(store, bus, instanceId, (err) => log.warn({ err }, 'feed error'));
   const service = new Liveblog(store, hub);
 
@@ -146,12 +106,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     editorToken,
     log,
     async start() {
-      await Promise.all(redisClients.map((c) => c.connect()));
-      await store.ping();
-      if (!config.redisUrl)
-        log.warn(
-          'REDIS_URL is not set: using the embedded in-memory store (single instance only, history is lost on exit)',
-        );
+      await storage.start();
       hub.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -189,8 +144,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
       await httpClosed;
       clearTimeout(timer);
       await hub.close();
-      await bus.close();
-      await store.close();
+      await storage.close();
     },
   });
 }
