@@ -9,13 +9,13 @@ import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { Server as SocketServer } from 'socket.io';
 import { createAuthenticator } from './auth.js';
 import type { Config } from './config.js';
 import { createHttpApp, HTTP_BODY_MAX_BYTES } from './http/app.js';
 import { FeedHub } from './hub.js';
 import { Liveblog } from './liveblog.js';
+import { createMetrics } from './metrics.js';
 import { attachGateway } from './realtime/gateway.js';
 import { connectStore } from './store/connect.js';
 
@@ -60,9 +60,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   const hub = new FeedHub(store, bus, instanceId, (err) => log.warn({ err }, 'feed error'));
   const service = new Liveblog(store, hub);
 
-  // ---- metrics ----
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const metrics = createMetrics();
 
   // ---- transports ----
   let accepting = false;
@@ -71,7 +69,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     authenticate,
     corsOrigins: config.corsOrigins,
     assetsDir: assetsDir(),
-    metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    metrics: () => metrics.render(),
     editorWritesPerSecond: config.editorWritesPerSecond,
     accepting: () => accepting,
     log,
@@ -92,14 +90,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     raw.request = null;
   });
   attachGateway(io, service, authenticate, log, { editorWritesPerSecond: config.editorWritesPerSecond });
-  new Gauge({
-    name: 'liveblog_connected_sockets',
-    help: 'Socket.IO connections on this instance',
-    registers: [registry],
-    collect() {
-      this.set(io.engine.clientsCount);
-    },
-  });
+  metrics.countSockets(() => io.engine.clientsCount);
 
   let url = '';
   return Promise.resolve({
