@@ -1,6 +1,7 @@
 /**
  * Wiring only: builds the store, bus, service, HTTP app and Socket.IO from a Config; start()/stop().
- * Redis clients and the store implementation come from store/connect.ts.
+ * Redis clients and the store implementation come from store/connect.ts. Prints nothing: main.ts (and
+ * demo.ts) print what start() returns.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -22,8 +23,26 @@ import { connectStore } from './store/connect.js';
 /** SPEC §1: stop within 10 s of SIGTERM. */
 export const SHUTDOWN_TIMEOUT_MS = 8000;
 
+export interface StartedServer {
+  /** A URL a client on this machine can dial (a wildcard bind address becomes loopback). */
+  url: string;
+  port: number;
+  /** `http://HOST:PORT` with HOST as configured and the real port: what the start-up line names. */
+  listeningOn: string;
+  /** The editor token made for this run when none is configured; undefined otherwise. */
+  generatedToken: string | undefined;
+}
+
+/** What the process prints once it is ready (SPEC §1): the generated token, if any, then the listening line. */
+export function startupText(started: StartedServer): string {
+  const token = started.generatedToken
+    ? `editor token (generated for this run): ${started.generatedToken}\n`
+    : '';
+  return `${token}liveblog listening on ${started.listeningOn}\n`;
+}
+
 export interface LiveblogServer {
-  start(): Promise<{ url: string; port: number }>;
+  start(): Promise<StartedServer>;
   stop(): Promise<void>;
   /** One valid editor token: the generated one when none is configured. */
   readonly editorToken: string;
@@ -109,11 +128,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
       // The printed line names the bound address as configured; the returned URL is one a client can dial.
       const dialable = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
       url = `http://${dialable.includes(':') ? `[${dialable}]` : dialable}:${port}`;
-      if (generatedToken) {
-        process.stdout.write(`editor token (generated for this run): ${generatedToken}\n`);
-      }
-      process.stdout.write(`liveblog listening on http://${bound}:${port}\n`);
-      return { url, port };
+      return { url, port, listeningOn: `http://${bound}:${port}`, generatedToken };
     },
     async stop() {
       accepting = false;
