@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { loadConfig } from './config.js';
 import { DEMO_BLOG, DEMO_ENTRIES } from './demo-entries.js';
-import { createServer } from './server.js';
+import { createServer, startupText } from './server.js';
 
 const DEFAULT_INTERVAL_MS = 4000;
 
@@ -73,8 +73,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 
-  const { url } = await server.start();
-  const base = localUrl(url);
+  const started = await server.start();
+  process.stdout.write(startupText(started));
+  const base = localUrl(started.url);
   const token = server.editorToken || (await demoJwt(config.jwtSecret));
   await call(base, token, 'PUT', `/api/blogs/${DEMO_BLOG.id}`, {
     title: DEMO_BLOG.title,

@@ -1,6 +1,6 @@
 /** The only module with side effects: load config, start, and stop on SIGTERM/SIGINT. */
 import { ConfigError, loadConfig } from './config.js';
-import { createServer, SHUTDOWN_TIMEOUT_MS } from './server.js';
+import { createServer, SHUTDOWN_TIMEOUT_MS, startupText } from './server.js';
 
 async function main(): Promise<void> {
   let config;
@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const server = await createServer(config);
-  await server.start();
+  process.stdout.write(startupText(await server.start()));
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

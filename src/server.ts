@@ -1,6 +1,7 @@
 /**
  * Wiring only: builds the store, bus, service, HTTP app and Socket.IO from a Config; start()/stop().
- * The one place that creates Redis clients and picks implementations.
+ * Redis clients and the store implementation come from store/connect.ts. Prints nothing: main.ts (and
+ * demo.ts) print what start() returns.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -8,9 +9,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { pino, type Logger } from 'pino';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { Server as SocketServer } from 'socket.io';
 import { createAuthenticator } from './auth.js';
 import type { Config } from './config.js';
@@ -18,17 +17,33 @@ import { createHttpApp, HTTP_BODY_MAX_BYTES } from './http/app.js';
 import { LiveHub } from './live/live-hub.js';
 import { Liveblog } from './liveblog.js';
 import { Fanout } from './realtime/fanout.js';
+import { createMetrics } from './metrics.js';
 import { attachGateway } from './realtime/gateway.js';
-import { guardStore } from './store/guarded-store.js';
-import { MemoryBus, MemoryStore } from './store/memory-store.js';
-import { RedisBus, RedisStore } from './store/redis-store.js';
-import type { EventBus, Store } from './store/store.js';
+import { connectStore } from './store/connect.js';
 
 /** SPEC §1: stop within 10 s of SIGTERM. */
 export const SHUTDOWN_TIMEOUT_MS = 8000;
 
+export interface StartedServer {
+  /** A URL a client on this machine can dial (a wildcard bind address becomes loopback). */
+  url: string;
+  port: number;
+  /** `http://HOST:PORT` with HOST as configured and the real port: what the start-up line names. */
+  listeningOn: string;
+  /** The editor token made for this run when none is configured; undefined otherwise. */
+  generatedToken: string | undefined;
+}
+
+/** What the process prints once it is ready (SPEC §1): the generated token, if any, then the listening line. */
+export function startupText(started: StartedServer): string {
+  const token = started.generatedToken
+    ? `editor token (generated for this run): ${started.generatedToken}\n`
+    : '';
+  return `${token}liveblog listening on ${started.listeningOn}\n`;
+}
+
 export interface LiveblogServer {
-  start(): Promise<{ url: string; port: number }>;
+  start(): Promise<StartedServer>;
   stop(): Promise<void>;
   /** One valid editor token: the generated one when none is configured. */
   readonly editorToken: string;
@@ -60,50 +75,11 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   const editorToken = generatedToken ?? editors[0]?.token ?? '';
   const authenticate = createAuthenticator({ editors, jwtSecret: config.jwtSecret });
 
-  // ---- store and bus ----
-  let rawStore: Store;
-  let bus: EventBus;
-  const redisClients: Redis[] = [];
-  if (config.redisUrl) {
-    const redisOptions = {
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
-      commandTimeout: config.redisCommandTimeoutMs,
-      retryStrategy: (times: number) => Math.min(50 * 2 ** times, 2000) + Math.floor(Math.random() * 100),
-    };
-    const commands = new Redis(config.redisUrl, redisOptions);
-    const subscriber = new Redis(config.redisUrl, {
-      ...redisOptions,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
-    for (const [name, client] of [
-      ['commands', commands],
-      ['subscriber', subscriber],
-    ] as const) {
-      client.on('error', (err: Error) => log.warn({ err: err.message, client: name }, 'redis error'));
-      redisClients.push(client);
-    }
-    rawStore = new RedisStore(commands, {
-      prefix: config.redisPrefix,
-      resumeLogMaxEvents: config.resumeLogMaxEvents,
-      commandTimeoutMs: config.redisCommandTimeoutMs,
-    });
-    bus = new RedisBus(subscriber, config.redisPrefix, (channel, err) =>
-      log.warn({ channel, err }, 'ignored a malformed message on the events channel'),
-    );
-  } else {
-    const memory = new MemoryStore({ resumeLogMaxEvents: config.resumeLogMaxEvents });
-    rawStore = memory;
-    bus = new MemoryBus(memory);
-  }
-  const store = guardStore(rawStore);
+  const storage = connectStore(config, log);
+  const { store, bus } = storage;
   const service = new Liveblog(store);
 
-  // ---- metrics ----
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const metrics = createMetrics();
 
   // ---- transports ----
   let accepting = false;
@@ -112,7 +88,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     authenticate,
     corsOrigins: config.corsOrigins,
     assetsDir: assetsDir(),
-    metrics: async () => ({ contentType: registry.contentType, body: await registry.metrics() }),
+    metrics: () => metrics.render(),
     editorWritesPerSecond: config.editorWritesPerSecond,
     accepting: () => accepting,
     log,
@@ -142,26 +118,14 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     { service, live, fanout, authenticate, log },
     { editorWritesPerSecond: config.editorWritesPerSecond },
   );
-  new Gauge({
-    name: 'liveblog_connected_sockets',
-    help: 'Socket.IO connections on this instance',
-    registers: [registry],
-    collect() {
-      this.set(io.engine.clientsCount);
-    },
-  });
+  metrics.countSockets(() => io.engine.clientsCount);
 
   let url = '';
   return Promise.resolve({
     editorToken,
     log,
     async start() {
-      await Promise.all(redisClients.map((c) => c.connect()));
-      await store.ping();
-      if (!config.redisUrl)
-        log.warn(
-          'REDIS_URL is not set: using the embedded in-memory store (single instance only, history is lost on exit)',
-        );
+      await storage.start();
       live.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
@@ -173,11 +137,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
       // The printed line names the bound address as configured; the returned URL is one a client can dial.
       const dialable = config.host === '0.0.0.0' ? '127.0.0.1' : config.host === '::' ? '::1' : config.host;
       url = `http://${dialable.includes(':') ? `[${dialable}]` : dialable}:${port}`;
-      if (generatedToken) {
-        process.stdout.write(`editor token (generated for this run): ${generatedToken}\n`);
-      }
-      process.stdout.write(`liveblog listening on http://${bound}:${port}\n`);
-      return { url, port };
+      return { url, port, listeningOn: `http://${bound}:${port}`, generatedToken };
     },
     async stop() {
       accepting = false;
@@ -199,8 +159,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
       await httpClosed;
       clearTimeout(timer);
       await live.close();
-      await bus.close();
-      await store.close();
+      await storage.close();
     },
   });
 }

@@ -1,0 +1,109 @@
+/** The JSON API under /api (SPEC §5): reads for anyone, writes for editors. */
+import express, { type Request, type Response, type Router } from 'express';
+import type { Authenticate } from '../../auth.js';
+import { AppError } from '../../errors.js';
+import type { Liveblog } from '../../liveblog.js';
+import { EntriesHttpQuerySchema } from '../../schema.js';
+import { editorAuth, editorOf, type EditorLocals } from '../middleware/editor-auth.js';
+
+export interface ApiRoutesOptions {
+  service: Liveblog;
+  authenticate: Authenticate;
+  /** Editor writes per editor per second (bursts of twice that); 0 = unlimited. */
+  editorWritesPerSecond: number;
+  /** Largest request body; larger is `too_large`. */
+  bodyMaxBytes: number;
+}
+
+/** The parsed JSON body as an object; no body is `{}`. */
+function body(req: Request): Record<string, unknown> {
+  const b: unknown = req.body;
+  if (b === undefined) return {};
+  if (typeof b !== 'object' || b === null || Array.isArray(b))
+    throw new AppError('invalid', 'the body must be a JSON object', [
+      { path: [], message: 'expected an object' },
+    ]);
+  return b as Record<string, unknown>;
+}
+
+/** `If-Match: <version>` (quoted or weak forms too) → the expected entry version. */
+function ifMatchVersion(header: string | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!m?.[1])
+    throw new AppError('invalid', 'If-Match must be an entry version', [
+      { path: ['version'], message: 'expected a number' },
+    ]);
+  return Number(m[1]);
+}
+
+export function apiRoutes(options: ApiRoutesOptions): Router {
+  const { service } = options;
+  const api = express.Router();
+  const editorOnly = editorAuth({
+    authenticate: options.authenticate,
+    writesPerSecond: options.editorWritesPerSecond,
+  });
+  api.use(express.json({ limit: options.bodyMaxBytes, type: () => true }));
+
+  api.get('/blogs', async (_req, res) => {
+    res.json({ blogs: await service.listBlogs() });
+  });
+  api.get('/blogs/:blogId', async (req, res) => {
+    res.json({ blog: await service.getBlog(req.params.blogId) });
+  });
+  api.get('/blogs/:blogId/entries', async (req, res) => {
+    const q = EntriesHttpQuerySchema.parse(req.query);
+    res.json(await service.entriesWithCursor({ blogId: req.params.blogId, ...q }));
+  });
+  api.get('/blogs/:blogId/events', async (req, res) => {
+    const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
+    res.json(await service.eventsAfter(req.params.blogId, cursor));
+  });
+  api.put('/blogs/:blogId', editorOnly, async (req, res: Response<unknown, EditorLocals>) => {
+    const input = body(req);
+    if (input.id !== undefined && input.id !== req.params.blogId) {
+      throw new AppError('invalid', 'id in the body differs from the URL', [
+        { path: ['id'], message: 'must match the URL' },
+      ]);
+    }
+    const { blog, created } = await service.upsertBlog(editorOf(res), { ...input, id: req.params.blogId });
+    res.status(created ? 201 : 200).json({ blog });
+  });
+  api.post('/blogs/:blogId/entries', editorOnly, async (req, res: Response<unknown, EditorLocals>) => {
+    const key = req.get('Idempotency-Key');
+    const input = {
+      ...body(req),
+      blogId: req.params.blogId,
+      ...(key !== undefined ? { idempotencyKey: key } : {}),
+    };
+    const { entry, duplicate } = await service.createEntry(editorOf(res), input);
+    res.status(duplicate ? 200 : 201).json(duplicate ? { entry, duplicate: true } : { entry });
+  });
+  api.patch(
+    '/blogs/:blogId/entries/:entryId',
+    editorOnly,
+    async (req, res: Response<unknown, EditorLocals>) => {
+      const version = ifMatchVersion(req.get('If-Match'));
+      const input = {
+        ...body(req),
+        blogId: req.params.blogId,
+        entryId: req.params.entryId,
+        ...(version !== undefined ? { version } : {}),
+      };
+      res.json({ entry: await service.updateEntry(editorOf(res), input) });
+    },
+  );
+  api.delete(
+    '/blogs/:blogId/entries/:entryId',
+    editorOnly,
+    async (req, res: Response<unknown, EditorLocals>) => {
+      await service.deleteEntry(editorOf(res), { blogId: req.params.blogId, entryId: req.params.entryId });
+      res.status(204).end();
+    },
+  );
+  api.use((_req, _res) => {
+    throw new AppError('not_found', 'no such API route');
+  });
+  return api;
+}

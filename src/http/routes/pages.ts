@@ -1,0 +1,44 @@
+/** The server-rendered HTML pages (SPEC §5, §7) and the browser bundles under /assets. */
+import express, { type Request, type Router } from 'express';
+import { existsSync } from 'node:fs';
+import { toErrorBody } from '../../errors.js';
+import type { Liveblog } from '../../liveblog.js';
+import { sendPage } from '../middleware/security-headers.js';
+import { renderBlogPage, renderConsolePage, renderIndexPage, renderNotFoundPage } from '../pages.js';
+
+export interface PageRoutesOptions {
+  service: Liveblog;
+  /** Folder of the built browser bundles, served at /assets (when it exists). */
+  assetsDir: string;
+}
+
+const origin = (req: Request): string => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+
+/** Mounted last: its fallback answers every other path with the 404 page. */
+export function pageRoutes(options: PageRoutesOptions): Router {
+  const { service } = options;
+  const router = express.Router();
+  if (existsSync(options.assetsDir)) {
+    router.use('/assets', express.static(options.assetsDir, { maxAge: '5m', fallthrough: false }));
+  }
+  router.get('/', async (req, res) => {
+    sendPage(res, 200, renderIndexPage({ origin: origin(req) }, await service.listBlogs()));
+  });
+  router.get('/console', (req, res) => {
+    sendPage(res, 200, renderConsolePage({ origin: origin(req) }));
+  });
+  router.get('/blogs/:blogId', async (req, res) => {
+    try {
+      sendPage(res, 200, renderBlogPage({ origin: origin(req) }, await service.pageData(req.params.blogId)));
+    } catch (err) {
+      // An unknown blog or a blog id that is not a slug is a 404 page; anything else is a real error.
+      const { code } = toErrorBody(err);
+      if (code !== 'not_found' && code !== 'invalid') throw err;
+      sendPage(res, 404, renderNotFoundPage({ origin: origin(req) }, 'There is no live blog here.'));
+    }
+  });
+  router.use((req, res) => {
+    sendPage(res, 404, renderNotFoundPage({ origin: origin(req) }, 'Page not found.'));
+  });
+  return router;
+}
