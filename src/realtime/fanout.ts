@@ -18,8 +18,14 @@ import WebSocket from 'ws';
 import type { LiveOutput } from '../live/live-hub.js';
 import type { LiveEvent, ReadersMessage } from '../schema.js';
 
-/** A reader further behind than this is disconnected; it reconnects and resumes from its cursor. */
+/**
+ * A reader further behind than this — bytes its WebSocket could not hand to the kernel, plus packets
+ * engine.io holds for it (a long-polling session that stopped polling) — is dropped; it reconnects and
+ * resumes from its cursor. Every transport has this bound, so memory stays flat whatever clients do.
+ */
 export const SLOW_READER_BUFFER_MAX_BYTES = 8 * 1024 * 1024;
+/** Below this many queued engine.io packets the queue is not measured (it is small by construction). */
+const QUEUE_CHECK_PACKETS = 16;
 
 /** The engine.io and ws internals used here, checked at run time (they are not public API). */
 interface RawWebSocket {
@@ -30,8 +36,9 @@ interface RawWebSocket {
 interface EngineConnection {
   readyState?: string;
   upgrading?: boolean;
-  writeBuffer?: unknown[];
+  writeBuffer?: { data?: unknown }[];
   transport?: { name?: string; socket?: RawWebSocket };
+  close(discard?: boolean): void;
 }
 
 const FRAME_OPTIONS = { readOnly: false, mask: false, rsv1: false, opcode: 1, fin: true } as const;
@@ -46,6 +53,26 @@ function frameOf(nsp: string, name: string, payload: unknown): Buffer {
   const prefix = nsp === '/' ? '42' : `42${nsp},`;
   const data = Buffer.from(`${prefix}${JSON.stringify([name, payload])}`);
   return Buffer.concat(Sender.frame(data, FRAME_OPTIONS));
+}
+
+/** Bytes this socket has waiting on the server: engine.io's queue and its WebSocket's buffer. */
+function backlogBytes(conn: EngineConnection): number {
+  let bytes = conn.transport?.socket?.bufferedAmount ?? 0;
+  const queue = conn.writeBuffer ?? [];
+  if (queue.length >= QUEUE_CHECK_PACKETS) {
+    for (const packet of queue) {
+      const data = packet.data;
+      bytes += typeof data === 'string' ? data.length : Buffer.isBuffer(data) ? data.length : 0;
+    }
+  }
+  return bytes;
+}
+
+/** Drop a reader that is too far behind, discarding what engine.io still holds for it. */
+function dropSlowReader(socket: Socket): void {
+  // `close(true)`: without discard, engine.io waits for its queue to drain — which an abandoned
+  // long-polling session never does.
+  (socket.conn as unknown as EngineConnection).close(true);
 }
 
 /** The socket's WebSocket when bytes may be written to it directly right now, else null. */
@@ -107,11 +134,15 @@ class RoomWriter {
       if (!socket) continue;
       const ws = directSocket(socket);
       if (!ws) {
+        if (backlogBytes(socket.conn as unknown as EngineConnection) > SLOW_READER_BUFFER_MAX_BYTES) {
+          dropSlowReader(socket);
+          continue;
+        }
         for (const payload of payloads) socket.emit(this.name, payload);
         continue;
       }
       if (ws.bufferedAmount > SLOW_READER_BUFFER_MAX_BYTES) {
-        socket.conn.close();
+        dropSlowReader(socket);
         continue;
       }
       bytes ??= Buffer.concat(payloads.map((payload) => frameOf(this.nsp.name, this.name, payload)));
