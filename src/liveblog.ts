@@ -4,7 +4,8 @@
  */
 import { monotonicFactory } from 'ulid';
 import { formatCursor, parseCursor } from './cursor.js';
-import { AppError } from './errors.js';
+import { AppError, toErrorBody } from './errors.js';
+import { NO_TELEMETRY, type Telemetry } from './telemetry.js';
 import { renderMarkdown } from './render.js';
 import {
   BlogIdSchema,
@@ -31,10 +32,13 @@ export type Editor = Author;
 
 export interface LiveblogOptions {
   now?: () => number;
+  /** Where writes are counted. Default: nowhere. */
+  telemetry?: Telemetry;
 }
 
 export class Liveblog {
   private readonly now: () => number;
+  private readonly telemetry: Telemetry;
   private readonly newId = monotonicFactory();
   private inFlight = 0;
   private drained: (() => void)[] = [];
@@ -44,6 +48,7 @@ export class Liveblog {
     options: LiveblogOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.telemetry = options.telemetry ?? NO_TELEMETRY;
   }
 
   // ---- writes: the transport authenticated the editor; an edited entry keeps its original author -----
@@ -148,31 +153,42 @@ export class Liveblog {
    * read, up to WRITE_ATTEMPTS_MAX times.
    */
   private write<T>(plan: () => Promise<WritePlan<T>>): Promise<T> {
-    return this.track(async () => {
-      for (let attempt = 0; ; attempt++) {
-        const p = await plan();
-        const result = await this.store.commit(p.commit);
-        switch (result.status) {
-          case 'ok':
-            return p.ok();
-          case 'duplicate':
-            if (!p.duplicate)
-              throw new AppError('internal', 'the store answered duplicate to a keyless write');
-            return p.duplicate(result.entry);
-          case 'not_found':
-            throw new AppError('not_found', p.notFound ?? 'not found');
-          case 'conflict':
-            if (result.entryId === p.conflictIsFinalFor) throw conflict(result.entryId);
-            break;
-          case 'pin_conflict':
-            break;
-          default:
-            return unreachable(result);
-        }
-        if (attempt >= WRITE_ATTEMPTS_MAX)
-          throw new AppError('conflict', 'too many concurrent changes; try again');
+    return this.track(() => this.attempts(plan)).then(
+      (result) => {
+        this.telemetry.wrote('ok');
+        return result;
+      },
+      (err: unknown) => {
+        this.telemetry.wrote(toErrorBody(err).code);
+        throw err;
+      },
+    );
+  }
+
+  private async attempts<T>(plan: () => Promise<WritePlan<T>>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const p = await plan();
+      const result = await this.store.commit(p.commit);
+      switch (result.status) {
+        case 'ok':
+          this.telemetry.published(p.commit.events.length);
+          return p.ok();
+        case 'duplicate':
+          if (!p.duplicate) throw new AppError('internal', 'the store answered duplicate to a keyless write');
+          return p.duplicate(result.entry);
+        case 'not_found':
+          throw new AppError('not_found', p.notFound ?? 'not found');
+        case 'conflict':
+          if (result.entryId === p.conflictIsFinalFor) throw conflict(result.entryId);
+          break;
+        case 'pin_conflict':
+          break;
+        default:
+          return unreachable(result);
       }
-    });
+      if (attempt >= WRITE_ATTEMPTS_MAX)
+        throw new AppError('conflict', 'too many concurrent changes; try again');
+    }
   }
 
   private isoNow(): string {

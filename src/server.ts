@@ -75,11 +75,11 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   const editorToken = generatedToken ?? editors[0]?.token ?? '';
   const authenticate = createAuthenticator({ editors, jwtSecret: config.jwtSecret });
 
-  const storage = connectStore(config, log);
-  const { store, bus } = storage;
-  const service = new Liveblog(store);
-
   const metrics = createMetrics();
+  const { telemetry } = metrics;
+  const storage = connectStore(config, log, telemetry);
+  const { store, bus } = storage;
+  const service = new Liveblog(store, { telemetry });
 
   // ---- transports ----
   let accepting = false;
@@ -108,10 +108,11 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   io.engine.on('connection', (raw: { request: unknown }) => {
     raw.request = null;
   });
-  const fanout = new Fanout([io.of('/'), io.of('/editor')]);
+  const fanout = new Fanout([io.of('/'), io.of('/editor')], telemetry);
   const live = new LiveHub(store, bus, fanout, {
     instanceId,
     onError: (err) => log.warn({ err }, 'feed error'),
+    telemetry,
   });
   attachGateway(
     io,
@@ -119,6 +120,12 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     { editorWritesPerSecond: config.editorWritesPerSecond },
   );
   metrics.countSockets(() => io.engine.clientsCount);
+  metrics.gauges({
+    readers: () => io.of('/').sockets.size,
+    editors: () => io.of('/editor').sockets.size,
+    subscriptions: () => live.subscriptionCount(),
+    followedBlogs: () => live.followed().length,
+  });
 
   let url = '';
   return Promise.resolve({

@@ -19,6 +19,7 @@ import {
   type ResumedSubscribeAck,
 } from '../schema.js';
 import type { EventBus, Store } from '../store/store.js';
+import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
 import { BlogFeed } from './blog-feed.js';
 import type { ResumeAnswer } from './sequencer.js';
 
@@ -50,6 +51,8 @@ export interface LiveHubOptions {
   onError: (err: unknown) => void;
   /** Grace period of a feed without members. Default FEED_IDLE_MS. */
   feedIdleMs?: number;
+  /** Where subscribe answers are counted. Default: nowhere. */
+  telemetry?: Telemetry;
 }
 
 /** A subscribe in flight; cancelled by an unsubscribe of its blog or the member's disconnect. */
@@ -77,6 +80,7 @@ export class LiveHub {
   /** Totals from the last exchange, and the local count that went into them. */
   private readonly totals = new Map<string, { total: number; local: number }>();
   private readonly feedIdleMs: number;
+  private readonly telemetry: Telemetry;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -86,6 +90,7 @@ export class LiveHub {
     private readonly options: LiveHubOptions,
   ) {
     this.feedIdleMs = options.feedIdleMs ?? FEED_IDLE_MS;
+    this.telemetry = options.telemetry ?? NO_TELEMETRY;
   }
 
   start(): void {
@@ -107,11 +112,15 @@ export class LiveHub {
       if (cursor !== undefined) {
         const build = await slot.feed.prepareResume(cursor);
         const resumed = build && this.enter(member, ticket, slot, build);
-        if (resumed) return { ok: true, ...resumed };
+        if (resumed) {
+          this.telemetry.subscribed('resumed');
+          return { ok: true, ...resumed };
+        }
       }
       const build = await slot.feed.prepareFresh(input.limit ?? PAGE_LIMIT_DEFAULT);
       const page = this.enter(member, ticket, slot, build);
       if (!page) throw new AppError('not_found', `blog ${input.blogId} does not exist`);
+      this.telemetry.subscribed('fresh');
       return { ok: true, resumed: false, ...page, readers: this.readers(input.blogId) };
     } finally {
       this.settle(member, ticket);
@@ -256,6 +265,13 @@ export class LiveHub {
 
   private restart(blogId: string): void {
     for (const member of this.slots.get(blogId)?.members ?? []) member.restart();
+  }
+
+  /** Blog subscriptions of local members (for metrics). */
+  subscriptionCount(): number {
+    let n = 0;
+    for (const slot of this.slots.values()) n += slot.members.size;
+    return n;
   }
 
   /** Blogs with a feed on this instance (for tests and metrics). */

@@ -16,6 +16,7 @@
 import type { Namespace, Socket } from 'socket.io';
 import WebSocket from 'ws';
 import type { LiveOutput } from '../live/live-hub.js';
+import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
 import type { LiveEvent, ReadersMessage } from '../schema.js';
 
 /**
@@ -69,7 +70,8 @@ function backlogBytes(conn: EngineConnection): number {
 }
 
 /** Drop a reader that is too far behind, discarding what engine.io still holds for it. */
-function dropSlowReader(socket: Socket): void {
+function dropSlowReader(socket: Socket, telemetry: Telemetry): void {
+  telemetry.slowReaderDropped();
   // `close(true)`: without discard, engine.io waits for its queue to drain — which an abandoned
   // long-polling session never does.
   (socket.conn as unknown as EngineConnection).close(true);
@@ -93,19 +95,22 @@ function directSocket(socket: Socket): RawWebSocket | null {
   return ws;
 }
 
-class RoomWriter {
+class RoomWriter<P> {
   /** Payloads queued per room, oldest first. */
-  private readonly pending = new Map<string, unknown[]>();
+  private readonly pending = new Map<string, P[]>();
   private scheduled = false;
 
   /** Writes Socket.IO events called `name` to the rooms of namespace `nsp`. */
   constructor(
     readonly nsp: Namespace,
     private readonly name: string,
+    private readonly telemetry: Telemetry,
+    /** The commit time of a payload (ms), for the delivery figures; undefined = not counted. */
+    private readonly committedAt?: (payload: P) => number,
   ) {}
 
   /** Queue one payload for every socket in `room`; it goes out at the end of this event-loop turn. */
-  send(room: string, payload: unknown): void {
+  send(room: string, payload: P): void {
     if (!this.nsp.adapter.rooms.get(room)?.size) return;
     const queued = this.pending.get(room);
     if (queued) queued.push(payload);
@@ -129,36 +134,44 @@ class RoomWriter {
     const sids = this.nsp.adapter.rooms.get(room);
     if (!sids?.size) return;
     let bytes: Buffer | undefined;
+    let reached = 0;
     for (const sid of sids) {
       const socket = this.nsp.sockets.get(sid);
       if (!socket) continue;
       const ws = directSocket(socket);
       if (!ws) {
         if (backlogBytes(socket.conn as unknown as EngineConnection) > SLOW_READER_BUFFER_MAX_BYTES) {
-          dropSlowReader(socket);
+          dropSlowReader(socket, this.telemetry);
           continue;
         }
         for (const payload of payloads) socket.emit(this.name, payload);
+        reached += 1;
         continue;
       }
       if (ws.bufferedAmount > SLOW_READER_BUFFER_MAX_BYTES) {
-        dropSlowReader(socket);
+        dropSlowReader(socket, this.telemetry);
         continue;
       }
       bytes ??= Buffer.concat(payloads.map((payload) => frameOf(this.nsp.name, this.name, payload)));
       ws._sender?.sendFrame?.([bytes], ignore);
+      reached += 1;
+    }
+    if (this.committedAt) {
+      const now = Date.now();
+      for (const payload of payloads) this.telemetry.delivered(reached, now - this.committedAt(payload));
     }
   }
 }
 
 /** This instance's live output: events and reader counts to the blog's room in every namespace. */
 export class Fanout implements LiveOutput {
-  private readonly events: RoomWriter[];
-  private readonly counts: RoomWriter[];
+  private readonly events: RoomWriter<LiveEvent>[];
+  private readonly counts: RoomWriter<ReadersMessage>[];
 
-  constructor(namespaces: Namespace[]) {
-    this.events = namespaces.map((nsp) => new RoomWriter(nsp, 'event'));
-    this.counts = namespaces.map((nsp) => new RoomWriter(nsp, 'readers'));
+  constructor(namespaces: Namespace[], telemetry: Telemetry = NO_TELEMETRY) {
+    const at = (event: LiveEvent): number => Date.parse(event.at);
+    this.events = namespaces.map((nsp) => new RoomWriter<LiveEvent>(nsp, 'event', telemetry, at));
+    this.counts = namespaces.map((nsp) => new RoomWriter<ReadersMessage>(nsp, 'readers', telemetry));
   }
 
   event(event: LiveEvent): void {

@@ -4,7 +4,8 @@
  * The one place that creates Redis clients.
  */
 import { Redis } from 'ioredis';
-import { guardStore } from './guarded-store.js';
+import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
+import { guardStore, type StoreHealth } from './guarded-store.js';
 import { MemoryBus, MemoryStore } from './memory-store.js';
 import { RedisBus, RedisStore } from './redis-store.js';
 import type { EventBus, Store } from './store.js';
@@ -44,7 +45,11 @@ function redisOptions(commandTimeout: number) {
   };
 }
 
-export function connectStore(config: StoreConfig, log: StoreLog): StoreConnection {
+export function connectStore(
+  config: StoreConfig,
+  log: StoreLog,
+  telemetry: Telemetry = NO_TELEMETRY,
+): StoreConnection {
   let rawStore: Store;
   let bus: EventBus;
   const clients: Redis[] = [];
@@ -61,7 +66,11 @@ export function connectStore(config: StoreConfig, log: StoreLog): StoreConnectio
       ['commands', commands],
       ['subscriber', subscriber],
     ] as const) {
-      client.on('error', (err: Error) => log.warn({ err: err.message, client: name }, 'redis error'));
+      client.on('error', (err: Error) => {
+        telemetry.redis(name, 'error');
+        log.warn({ err: err.message, client: name }, 'redis error');
+      });
+      client.on('ready', () => telemetry.redis(name, 'ready'));
       clients.push(client);
     }
     rawStore = new RedisStore(commands, {
@@ -77,13 +86,16 @@ export function connectStore(config: StoreConfig, log: StoreLog): StoreConnectio
     rawStore = memory;
     bus = new MemoryBus(memory);
   }
-  const store = guardStore(rawStore);
+  const outage = new OutageLog(log);
+  const store = guardStore(rawStore, outage);
   return {
     store,
     bus,
     async start() {
       await Promise.all(clients.map((c) => c.connect()));
       await store.ping();
+      const commands = clients[0];
+      if (commands) for (const warning of await historySafety(commands)) log.warn(warning);
       if (!config.redisUrl)
         log.warn(
           'REDIS_URL is not set: using the embedded in-memory store (single instance only, history is lost on exit)',
@@ -94,4 +106,70 @@ export function connectStore(config: StoreConfig, log: StoreLog): StoreConnectio
       await store.close();
     },
   };
+}
+
+/**
+ * Warnings when Redis would not keep an acknowledged entry: neither AOF nor RDB snapshots (a restart
+ * loses the history), or a `maxmemory-policy` that may evict any key. Read from INFO and CONFIG; a Redis
+ * that refuses CONFIG (managed services) is judged by INFO alone.
+ */
+export async function historySafety(redis: Redis): Promise<string[]> {
+  const warnings: string[] = [];
+  const info = await redis.info('persistence').catch(() => '');
+  const field = (name: string): string | undefined =>
+    new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+  let save: string | undefined;
+  let policy: string | undefined;
+  try {
+    save = ((await redis.call('CONFIG', 'GET', 'save')) as string[])[1];
+    policy = ((await redis.call('CONFIG', 'GET', 'maxmemory-policy')) as string[])[1];
+  } catch {
+    // CONFIG is disabled: INFO is all there is.
+  }
+  if (field('aof_enabled') === '0' && save !== undefined && save.trim() === '') {
+    warnings.push(
+      'Redis keeps nothing on disk (appendonly no, save ""): a Redis restart loses every entry — enable AOF (appendonly yes)',
+    );
+  }
+  if (policy?.startsWith('allkeys-')) {
+    warnings.push(
+      `Redis maxmemory-policy is ${policy}: under memory pressure it may evict blog history — use noeviction`,
+    );
+  }
+  return warnings;
+}
+
+/** How often an ongoing store outage is logged again (with the count of failed calls). */
+const OUTAGE_LOG_INTERVAL_MS = 5000;
+
+/** Logs a store outage at warn: its start, a summary every few seconds, and its end. */
+class OutageLog implements StoreHealth {
+  private failures = 0;
+  private since = 0;
+  private lastLog = 0;
+
+  constructor(private readonly log: StoreLog) {}
+
+  failed(operation: string, err: unknown): void {
+    const now = Date.now();
+    this.failures += 1;
+    const message = err instanceof Error ? err.message : String(err);
+    if (this.failures === 1) {
+      this.since = now;
+      this.lastLog = now;
+      this.log.warn({ operation, err: message }, 'store unreachable: answering unavailable');
+    } else if (now - this.lastLog >= OUTAGE_LOG_INTERVAL_MS) {
+      this.lastLog = now;
+      this.log.warn(
+        { operation, err: message, failures: this.failures, forMs: now - this.since },
+        'store still unreachable',
+      );
+    }
+  }
+
+  succeeded(): void {
+    if (this.failures === 0) return;
+    this.log.warn({ failures: this.failures, forMs: Date.now() - this.since }, 'store reachable again');
+    this.failures = 0;
+  }
 }

@@ -5,28 +5,39 @@
 import { AppError } from '../errors.js';
 import type { Store } from './store.js';
 
-export function guardStore(store: Store): Store {
+/** Told of every call that could not reach the store, and of every call that did. */
+export interface StoreHealth {
+  failed(operation: string, err: unknown): void;
+  succeeded(): void;
+}
+
+const NO_HEALTH: StoreHealth = { failed: () => undefined, succeeded: () => undefined };
+
+export function guardStore(store: Store, health: StoreHealth = NO_HEALTH): Store {
   const wrap =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
+    <A extends unknown[], R>(operation: string, fn: (...args: A) => Promise<R>) =>
     async (...args: A): Promise<R> => {
       try {
-        return await fn(...args);
+        const result = await fn(...args);
+        health.succeeded();
+        return result;
       } catch (err) {
         if (err instanceof AppError || (err instanceof Error && err.name === 'ReplyError')) throw err;
+        health.failed(operation, err);
         throw new AppError('unavailable', 'the store cannot be reached; nothing was written');
       }
     };
   return {
-    commit: wrap((c) => store.commit(c)),
-    getBlog: wrap((id) => store.getBlog(id)),
-    listBlogs: wrap(() => store.listBlogs()),
-    getEntry: wrap((b, e) => store.getEntry(b, e)),
-    listEntries: wrap((b, q) => store.listEntries(b, q)),
-    snapshot: wrap((b, l) => store.snapshot(b, l)),
-    head: wrap((b) => store.head(b)),
-    readEvents: wrap((b, e, s) => store.readEvents(b, e, s)),
-    reportReaders: wrap((i, c, t) => store.reportReaders(i, c, t)),
-    ping: wrap(() => store.ping()),
+    commit: wrap('commit', (c) => store.commit(c)),
+    getBlog: wrap('getBlog', (id) => store.getBlog(id)),
+    listBlogs: wrap('listBlogs', () => store.listBlogs()),
+    getEntry: wrap('getEntry', (b, e) => store.getEntry(b, e)),
+    listEntries: wrap('listEntries', (b, q) => store.listEntries(b, q)),
+    snapshot: wrap('snapshot', (b, l) => store.snapshot(b, l)),
+    head: wrap('head', (b) => store.head(b)),
+    readEvents: wrap('readEvents', (b, e, s) => store.readEvents(b, e, s)),
+    reportReaders: wrap('reportReaders', (i, c, t) => store.reportReaders(i, c, t)),
+    ping: wrap('ping', () => store.ping()),
     close: () => store.close(),
   };
 }
