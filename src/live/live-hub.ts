@@ -29,6 +29,36 @@ export const READERS_INTERVAL_MS = 2000;
 export const FEED_IDLE_MS = 30_000;
 /** Cursors longer than this are not parsed; they get a fresh answer. */
 const CURSOR_MAX_CHARS = 200;
+/**
+ * A resume whose events would exceed this (approximately, in bytes of JSON) is answered with a fresh
+ * snapshot instead (SPEC §3 allows it, §9 asks catch-up answers to be bounded): one reader's cursor can
+ * no longer make the server build an answer of every large entry of the log.
+ */
+export const RESUME_ANSWER_MAX_BYTES = 1024 * 1024;
+
+/** The size of an event's JSON, closely enough to bound an answer without serialising it. */
+function approxBytes(event: LiveEvent): number {
+  switch (event.type) {
+    case 'entry.created':
+    case 'entry.updated':
+      return 400 + event.entry.body.length + event.entry.html.length + (event.entry.headline?.length ?? 0);
+    case 'blog.updated':
+      return 400 + event.blog.title.length + event.blog.description.length;
+    case 'entry.deleted':
+      return 200;
+  }
+}
+
+/** A resume answer within RESUME_ANSWER_MAX_BYTES, else null (answer fresh). */
+function bounded(answer: ResumeAnswer | null): ResumeAnswer | null {
+  if (!answer) return null;
+  let bytes = 0;
+  for (const e of answer.events) {
+    bytes += approxBytes(e);
+    if (bytes > RESUME_ANSWER_MAX_BYTES) return null;
+  }
+  return answer;
+}
 
 /** One connection that follows blogs (a Socket.IO socket). */
 export interface LiveMember {
@@ -111,7 +141,7 @@ export class LiveHub {
           : undefined;
       if (cursor !== undefined) {
         const build = await slot.feed.prepareResume(cursor);
-        const resumed = build && this.enter(member, ticket, slot, build);
+        const resumed = build && this.enter(member, ticket, slot, () => bounded(build()));
         if (resumed) {
           this.telemetry.subscribed('resumed');
           return { ok: true, ...resumed };

@@ -89,3 +89,42 @@ describe('concurrent subscribes on one socket', () => {
     expect((await call<SubscribeAnswer>(socket, 'subscribe', { blogId: last })).ok).toBe(true);
   });
 });
+
+describe('a resume', () => {
+  it('that would carry megabytes of events is answered with a fresh snapshot instead (bounded)', async () => {
+    const blogId = await blog('big-resume');
+    const socket = await reader();
+    const first = await call<SubscribeAnswer & { cursor: string }>(socket, 'subscribe', { blogId });
+    const body = 'Kerry and Lavrov meet in London. '.repeat(550); // about 18 KB, 36 KB per event
+    for (let i = 0; i < 60; i += 20) {
+      await Promise.all(
+        Array.from({ length: 20 }, () =>
+          api(app.url, 'POST', `/api/blogs/${blogId}/entries`, { token: app.token, body: { body } }),
+        ),
+      );
+    }
+    const again = await reader();
+    const answer = await call<{ resumed: boolean; entries?: unknown[]; events?: unknown[] }>(
+      again,
+      'subscribe',
+      {
+        blogId,
+        cursor: first.cursor,
+      },
+    );
+    expect(answer.resumed).toBe(false);
+    expect(answer.entries).toHaveLength(20);
+    expect(JSON.stringify(answer).length).toBeLessThan(1024 * 1024);
+
+    // A small gap is still resumed.
+    const cursor = (answer as unknown as { cursor: string }).cursor;
+    await api(app.url, 'POST', `/api/blogs/${blogId}/entries`, { token: app.token, body: { body: 'short' } });
+    const third = await reader();
+    const small = await call<{ resumed: boolean; events?: unknown[] }>(third, 'subscribe', {
+      blogId,
+      cursor,
+    });
+    expect(small.resumed).toBe(true);
+    expect(small.events).toHaveLength(1);
+  });
+});
