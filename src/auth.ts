@@ -6,7 +6,15 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import type { Author } from './schema.js';
 
-export type Authenticate = (token: string | undefined) => Promise<Author | null>;
+/** An authenticated editor; a JWT's editor carries its `exp`, after which the token no longer writes. */
+export type AuthenticatedEditor = Author & { expiresAtMs?: number };
+
+export type Authenticate = (token: string | undefined) => Promise<AuthenticatedEditor | null>;
+
+/** The token behind this editor has expired (a JWT's `exp`): it must not write any more. */
+export function expired(editor: AuthenticatedEditor, nowMs = Date.now()): boolean {
+  return editor.expiresAtMs !== undefined && nowMs >= editor.expiresAtMs;
+}
 
 export function slugify(name: string): string {
   const slug = name
@@ -41,7 +49,11 @@ export function createAuthenticator(options: {
         const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
         if (typeof payload.sub !== 'string' || payload.sub === '') return null;
         const name = typeof payload.name === 'string' && payload.name ? payload.name : payload.sub;
-        return { id: payload.sub, name };
+        return {
+          id: payload.sub,
+          name,
+          ...(payload.exp !== undefined ? { expiresAtMs: payload.exp * 1000 } : {}),
+        };
       } catch {
         return null;
       }

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, createAuthenticator, slugify } from '../../src/auth.js';
+import { bearerToken, createAuthenticator, expired, slugify } from '../../src/auth.js';
 
 const SECRET = 'unit-test-jwt-secret-0123456789';
 const key = new TextEncoder().encode(SECRET);
@@ -48,6 +48,7 @@ describe('JWT editor tokens', () => {
     expect(await authenticate(await jwt({ sub: 'bob-42', name: 'Bob Jones' }, { exp: '1h' }))).toEqual({
       id: 'bob-42',
       name: 'Bob Jones',
+      expiresAtMs: expect.any(Number) as number,
     });
   });
 
@@ -55,7 +56,18 @@ describe('JWT editor tokens', () => {
     expect(await authenticate(await jwt({ sub: 'carol' }, { exp: '1h' }))).toEqual({
       id: 'carol',
       name: 'carol',
+      expiresAtMs: expect.any(Number) as number,
     });
+  });
+
+  it("carries the token's exp, so a connection can stop writing when it passes", async () => {
+    const exp = Math.floor(Date.now() / 1000) + 30;
+    const editor = await authenticate(await jwt({ sub: 'dan' }, { exp }));
+    expect(editor?.expiresAtMs).toBe(exp * 1000);
+    if (!editor) throw new Error('no editor');
+    expect(expired(editor, exp * 1000 - 1)).toBe(false);
+    expect(expired(editor, exp * 1000)).toBe(true);
+    expect(expired({ id: 'static', name: 'Static token' })).toBe(false);
   });
 
   it('refuses an expired token', async () => {
