@@ -17,7 +17,7 @@ import type { Config } from './config.js';
 import { createHttpApp, HTTP_BODY_MAX_BYTES } from './http/app.js';
 import { FeedHub } from './hub.js';
 import { Liveblog } from './liveblog.js';
-import { attachGateway } from './realtime/gateway.js';
+import { attachGateway, type GatewayServer } from './realtime/gateway.js';
 import { guardStore } from './store/guarded-store.js';
 import { MemoryBus, MemoryStore } from './store/memory-store.js';
 import { RedisBus, RedisStore } from './store/redis-store.js';
@@ -122,7 +122,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  const io = new SocketServer(http, {
+  const io: GatewayServer = new SocketServer(http, {
     maxHttpBufferSize: HTTP_BODY_MAX_BYTES,
     serveClient: false,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,

@@ -2,15 +2,27 @@
  * The Socket.IO gateway (SPEC §3–§4): namespace `/` for readers, `/editor` for editors. Every handler
  * answers through its acknowledgement and never throws; a malformed or unknown event harms nobody else.
  */
-import type { Server, Socket } from 'socket.io';
+import type { Namespace, Server, Socket } from 'socket.io';
 import type { Authenticate } from '../auth.js';
 import { AppError, isInternal, toErrorBody } from '../errors.js';
 import type { Editor, Liveblog } from '../liveblog.js';
 import { TokenBucket } from '../rate-limit.js';
 import { RoomWriter } from './fanout.js';
-import { SUBSCRIPTIONS_PER_SOCKET_MAX, UnsubscribeSchema, type ErrorBody } from '../schema.js';
+import { SUBSCRIPTIONS_PER_SOCKET_MAX, UnsubscribeSchema } from '../schema.js';
+import type {
+  ClientToServerEvents,
+  Failure,
+  InterServerEvents,
+  ReaderToServerEvents,
+  Reply,
+  ServerToClientEvents,
+  SocketData,
+} from '../shared/protocol.js';
 
-type Ack = (answer: unknown) => void;
+/** The Socket.IO server, typed with the protocol; both namespaces live on it. */
+export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type ReaderNamespace = Namespace<ReaderToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type ReaderSocket = Socket<ReaderToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type Logger = { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 
 interface SocketState {
@@ -24,13 +36,13 @@ export interface GatewayOptions {
 }
 
 export function attachGateway(
-  io: Server,
+  io: GatewayServer,
   service: Liveblog,
   authenticate: Authenticate,
   log: Logger,
   options: GatewayOptions = {},
 ): void {
-  const readers = io.of('/');
+  const readers: ReaderNamespace = io.of('/');
   const editors = io.of('/editor');
   const writesPerSecond = options.editorWritesPerSecond ?? 20;
 
@@ -53,38 +65,38 @@ export function attachGateway(
     },
   });
 
-  const fail = (ack: Ack, err: unknown): void => {
+  const fail = (ack: Reply<Failure>, err: unknown): void => {
     if (isInternal(err)) log.error({ err }, 'socket handler failed');
-    const error: ErrorBody = toErrorBody(err);
-    ack({ ok: false, error });
+    ack({ ok: false, error: toErrorBody(err) });
   };
 
-  /** Runs a handler: no ack function → ignore; any error → an error ack. */
-  const on = (socket: Socket, event: string, handler: (payload: unknown) => Promise<unknown>): void => {
-    socket.on(event, (payload: unknown, ack: unknown) => {
+  /**
+   * The listener of a request: no ack function → ignore; any error → an error ack. The ack is typed with
+   * the answer to give, but at run time a client may have sent no callback at all, hence the check.
+   */
+  const answering =
+    <A>(handler: (payload: unknown) => Promise<A>) =>
+    (payload: unknown, ack: Reply<A | Failure>): void => {
       if (typeof ack !== 'function') return;
-      const reply = ack as Ack;
       // Through a promise, so even a handler that throws synchronously answers with an error ack.
       Promise.resolve(payload)
         .then(handler)
         .then(
           (answer) => {
-            if (answer !== undefined) reply(answer);
+            if (answer !== undefined) ack(answer);
           },
-          (err: unknown) => fail(reply, err),
+          (err: unknown) => fail(ack, err),
         );
-    });
-  };
+    };
 
-  const wireReader = (socket: Socket, state: SocketState): void => {
-    socket.on('subscribe', (payload: unknown, ack: unknown) => {
+  const wireReader = (socket: ReaderSocket, state: SocketState): void => {
+    socket.on('subscribe', (payload, ack) => {
       if (typeof ack !== 'function') return;
-      const reply = ack as Ack;
       const blogId = isRecord(payload) && typeof payload.blogId === 'string' ? payload.blogId : undefined;
       const already = blogId !== undefined && state.blogs.has(blogId);
       if (!already && state.blogs.size >= SUBSCRIPTIONS_PER_SOCKET_MAX) {
         fail(
-          reply,
+          ack,
           new AppError('rate_limited', `at most ${SUBSCRIPTIONS_PER_SOCKET_MAX} blogs per connection`),
         );
         return;
@@ -101,19 +113,25 @@ export function attachGateway(
           for (const w of writers) w.flush(answer.blog.id);
           state.blogs.add(answer.blog.id);
           void socket.join(answer.blog.id);
-          reply(answer);
+          ack(answer);
         })
-        .catch((err: unknown) => fail(reply, err));
+        .catch((err: unknown) => fail(ack, err));
     });
-    on(socket, 'unsubscribe', (payload) => {
-      const { blogId } = UnsubscribeSchema.parse(payload);
-      if (state.blogs.delete(blogId)) {
-        void socket.leave(blogId);
-        service.unsubscribed(blogId);
-      }
-      return Promise.resolve({ ok: true });
-    });
-    on(socket, 'entries', async (payload) => ({ ok: true, ...(await service.listEntries(payload)) }));
+    socket.on(
+      'unsubscribe',
+      answering((payload) => {
+        const { blogId } = UnsubscribeSchema.parse(payload);
+        if (state.blogs.delete(blogId)) {
+          void socket.leave(blogId);
+          service.unsubscribed(blogId);
+        }
+        return Promise.resolve({ ok: true });
+      }),
+    );
+    socket.on(
+      'entries',
+      answering(async (payload) => ({ ok: true, ...(await service.listEntries(payload)) })),
+    );
     socket.on('disconnect', () => {
       for (const blogId of state.blogs) service.unsubscribed(blogId);
       state.blogs.clear();
@@ -128,7 +146,7 @@ export function attachGateway(
     authenticate(token).then(
       (editor) => {
         if (!editor) return next(new Error('unauthorized'));
-        (socket.data as { editor?: Editor }).editor = editor;
+        socket.data.editor = editor;
         next();
       },
       () => next(new Error('unauthorized')),
@@ -136,7 +154,7 @@ export function attachGateway(
   });
 
   editors.on('connection', (socket) => {
-    const editor = (socket.data as { editor?: Editor }).editor;
+    const editor = socket.data.editor;
     if (!editor) {
       socket.disconnect(true);
       return;
@@ -144,20 +162,32 @@ export function attachGateway(
     const state: SocketState = { blogs: new Set(), editor };
     wireReader(socket, state);
     const bucket = new TokenBucket(writesPerSecond);
-    const write = (event: string, handler: (payload: unknown) => Promise<unknown>): void => {
-      on(socket, event, (payload) =>
+    /** The listener of a write: as any request, and rate-limited per socket. */
+    const write = <A>(handler: (payload: unknown) => Promise<A>) =>
+      answering<A>((payload) =>
         bucket.take()
           ? handler(payload)
           : Promise.reject(new AppError('rate_limited', 'too many writes; slow down')),
       );
-    };
-    write('blog:upsert', async (p) => ({ ok: true, blog: (await service.upsertBlog(editor, p)).blog }));
-    write('entry:create', async (p) => ({ ok: true, ...(await service.createEntry(editor, p)) }));
-    write('entry:update', async (p) => ({ ok: true, entry: await service.updateEntry(editor, p) }));
-    write('entry:delete', async (p) => {
-      await service.deleteEntry(editor, p);
-      return { ok: true };
-    });
+    socket.on(
+      'blog:upsert',
+      write(async (p) => ({ ok: true, blog: (await service.upsertBlog(editor, p)).blog })),
+    );
+    socket.on(
+      'entry:create',
+      write(async (p) => ({ ok: true, ...(await service.createEntry(editor, p)) })),
+    );
+    socket.on(
+      'entry:update',
+      write(async (p) => ({ ok: true, entry: await service.updateEntry(editor, p) })),
+    );
+    socket.on(
+      'entry:delete',
+      write(async (p) => {
+        await service.deleteEntry(editor, p);
+        return { ok: true };
+      }),
+    );
   });
 }
 
