@@ -3,15 +3,15 @@
  * (re)connect, apply events strictly in seq order, and on a seq jump resubscribe from the cursor.
  * Consumers see each event exactly once, in order, or a fresh snapshot that replaces what they had.
  */
-import type { Socket } from 'socket.io-client';
 import type {
   ErrorBody,
   FreshSubscribeAck,
   LiveEvent,
   ReadersMessage,
   ResumedSubscribeAck,
-  SubscribeAck,
 } from '../../src/schema.js';
+import type { PayloadOf } from '../../src/shared/protocol.js';
+import type { ReaderSocket } from './sockets.js';
 
 export const ACK_TIMEOUT_MS = 10_000;
 const RETRY_DELAY_MS = 1_000;
@@ -48,7 +48,7 @@ export class BlogSync {
   };
 
   constructor(
-    private readonly socket: Socket,
+    private readonly socket: ReaderSocket,
     readonly blogId: string,
     private readonly handlers: BlogSyncHandlers,
     private readonly options: BlogSyncOptions = {},
@@ -102,10 +102,10 @@ export class BlogSync {
     if (this.stopped || !this.socket.connected) return;
     this.syncing = true;
     const generation = ++this.generation;
-    const payload: { blogId: string; cursor?: string; limit?: number } = { blogId: this.blogId };
+    const payload: PayloadOf<'subscribe'> = { blogId: this.blogId };
     if (this.cursor !== undefined) payload.cursor = this.cursor;
     if (this.options.limit !== undefined) payload.limit = this.options.limit;
-    this.socket.timeout(ACK_TIMEOUT_MS).emit('subscribe', payload, (err: Error | null, ack: SubscribeAck) => {
+    this.socket.timeout(ACK_TIMEOUT_MS).emit('subscribe', payload, (err, ack) => {
       if (generation !== this.generation || this.stopped) return; // a newer subscribe superseded this one
       if (err) {
         window.setTimeout(() => {

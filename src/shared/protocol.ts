@@ -21,7 +21,8 @@ import type {
   ErrorBody,
   LiveEvent,
   ReadersMessage,
-  SubscribeAck,
+  FreshSubscribeAck,
+  ResumedSubscribeAck,
   SubscribeSchema,
   UnsubscribeSchema,
 } from '../schema.js';
@@ -42,42 +43,49 @@ export type Reply<A> = (answer: A) => void;
 
 // ---- requests: client → server, each with an acknowledgement ------------------------------------------
 
-/** One request: what the client sends and what the acknowledgement answers. */
-export interface Request<Payload, Answer> {
+/** One request: what the client sends, and what a successful acknowledgement holds besides `ok: true`. */
+export interface Request<Payload, Success extends object> {
   payload: Payload;
-  answer: Answer;
+  success: Success;
 }
 
 /** Namespace `/` (SPEC §3). */
 export interface ReaderRequests {
-  subscribe: Request<z.input<typeof SubscribeSchema>, SubscribeAck>;
-  unsubscribe: Request<z.input<typeof UnsubscribeSchema>, Ack>;
-  entries: Request<z.input<typeof EntriesQuerySchema>, Ack<{ entries: Entry[]; hasMore: boolean }>>;
+  subscribe: Request<z.input<typeof SubscribeSchema>, FreshSubscribeAck | ResumedSubscribeAck>;
+  unsubscribe: Request<z.input<typeof UnsubscribeSchema>, Nothing>;
+  entries: Request<z.input<typeof EntriesQuerySchema>, { entries: Entry[]; hasMore: boolean }>;
 }
 
 /** Namespace `/editor` (SPEC §4): the reader requests and the writes. */
 export interface EditorRequests extends ReaderRequests {
-  'blog:upsert': Request<z.input<typeof BlogUpsertSchema>, Ack<{ blog: Blog }>>;
-  'entry:create': Request<z.input<typeof EntryCreateSchema>, Ack<{ entry: Entry; duplicate: boolean }>>;
-  'entry:update': Request<z.input<typeof EntryUpdateSchema>, Ack<{ entry: Entry }>>;
-  'entry:delete': Request<z.input<typeof EntryDeleteSchema>, Ack>;
+  'blog:upsert': Request<z.input<typeof BlogUpsertSchema>, { blog: Blog }>;
+  'entry:create': Request<z.input<typeof EntryCreateSchema>, { entry: Entry; duplicate: boolean }>;
+  'entry:update': Request<z.input<typeof EntryUpdateSchema>, { entry: Entry }>;
+  'entry:delete': Request<z.input<typeof EntryDeleteSchema>, Nothing>;
 }
+
+type Nothing = Record<never, never>;
 
 export type EditorEvent = keyof EditorRequests;
 export type PayloadOf<E extends EditorEvent> = EditorRequests[E]['payload'];
-export type AnswerOf<E extends EditorEvent> = EditorRequests[E]['answer'];
+/** The acknowledgement of `E` when it succeeded. */
+export type SuccessOf<E extends EditorEvent> = { ok: true } & EditorRequests[E]['success'];
+/** The acknowledgement of `E`: success or failure. */
+export type AnswerOf<E extends EditorEvent> = Ack<EditorRequests[E]['success']>;
 
 /**
  * The server's view: the payload is untrusted. The acknowledgement is typed with the answer to give, but a
  * client may send no callback at all (or something else), so handlers still check it is a function.
  */
 type Listeners<R> = {
-  [E in keyof R]: (payload: unknown, ack: Reply<R[E] extends Request<unknown, infer A> ? A : never>) => void;
+  [E in keyof R]: R[E] extends Request<unknown, infer S>
+    ? (payload: unknown, ack: Reply<Ack<S>>) => void
+    : never;
 };
 
 /** The clients' view: the payload as the server's schemas accept it. */
 type Emitters<R> = {
-  [E in keyof R]: R[E] extends Request<infer P, infer A> ? (payload: P, ack: Reply<A>) => void : never;
+  [E in keyof R]: R[E] extends Request<infer P, infer S> ? (payload: P, ack: Reply<Ack<S>>) => void : never;
 };
 
 /** Everything the server listens to, on either namespace (the `/editor` namespace listens to all of it). */
