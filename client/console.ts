@@ -2,12 +2,14 @@
  * The editor console (GET /console): sign in with a token (sessionStorage only), pick or create a blog,
  * compose with a live preview, and manage every entry live over the `/editor` namespace (SPEC §4).
  */
-import { io, type Socket } from 'socket.io-client';
-import type { Blog, Entry } from '../src/schema.js';
+import { io } from 'socket.io-client';
+import type { Blog } from '../src/schema.js';
+import type { PayloadOf } from '../src/shared/protocol.js';
 import { BlogSync } from './lib/blog-sync.js';
 import { createConnectionState, watchConnection } from './lib/connection.js';
 import { byId } from './lib/dom.js';
 import { describeError } from './lib/errors.js';
+import type { EditorSocket } from './lib/sockets.js';
 import { Compose } from './console/compose.js';
 import { EntryList } from './console/entry-list.js';
 import { networkErrorText, request, showError } from './console/request.js';
@@ -43,7 +45,7 @@ const els = {
 };
 
 const connection = createConnectionState(els.connection);
-let socket: Socket | undefined;
+let socket: EditorSocket | undefined;
 let unwatch: (() => void) | undefined;
 let sync: BlogSync | undefined;
 const compose = new Compose();
@@ -67,7 +69,7 @@ function disconnect(): void {
 
 function signIn(token: string): void {
   disconnect();
-  const s = io('/editor', {
+  const s: EditorSocket = io('/editor', {
     auth: { token },
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
@@ -204,14 +206,15 @@ els.blogForm.addEventListener('submit', (event) => {
   event.preventDefault();
   const s = socket;
   if (!s) return;
-  const payload = {
+  const payload: PayloadOf<'blog:upsert'> = {
     id: els.blogId.value.trim(),
     title: els.blogTitle.value.trim(),
     description: els.blogDescription.value,
-    status: els.blogStatus.value,
+    // The select offers exactly the two statuses.
+    status: els.blogStatus.value === 'ended' ? 'ended' : 'live',
   };
   showError(els.blogForm, 'blog-', els.blogFormError, null);
-  void request<{ blog: Blog }>(s, 'blog:upsert', payload).then(async (outcome) => {
+  void request(s, 'blog:upsert', payload).then(async (outcome) => {
     if (outcome.kind === 'network') els.blogFormError.textContent = networkErrorText();
     else if (outcome.kind === 'error') showError(els.blogForm, 'blog-', els.blogFormError, outcome.error);
     else {
@@ -228,7 +231,7 @@ els.loadOlder.addEventListener('click', () => {
   const before = list.oldestId();
   if (!s || !before) return;
   els.loadOlder.disabled = true;
-  void request<{ entries: Entry[]; hasMore: boolean }>(s, 'entries', {
+  void request(s, 'entries', {
     blogId: list.blogId,
     before,
     limit: PAGE_SIZE,

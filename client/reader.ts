@@ -3,11 +3,12 @@
  * Socket.IO (SPEC §3, §7). Works from the initial state the server embeds as a JSON data block.
  */
 import { io } from 'socket.io-client';
-import type { Blog, BlogPage, Entry } from '../src/schema.js';
+import type { Blog, BlogPage, Entry, ErrorBody } from '../src/schema.js';
 import { ACK_TIMEOUT_MS, BlogSync } from './lib/blog-sync.js';
 import { createConnectionState, watchConnection } from './lib/connection.js';
 import { byId, htmlToPlainText } from './lib/dom.js';
 import { describeError } from './lib/errors.js';
+import type { ReaderSocket } from './lib/sockets.js';
 import { buildLiveBlogPosting, jsonForScript } from '../src/shared/jsonld.js';
 import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
@@ -19,7 +20,7 @@ interface EntriesAnswer {
   ok: boolean;
   entries?: Entry[];
   hasMore?: boolean;
-  error?: { code: 'invalid'; message: string };
+  error?: ErrorBody;
 }
 
 const PAGE_SIZE = 20;
@@ -115,7 +116,7 @@ els.list.addEventListener('click', (event) => {
 });
 
 // ---- the socket ------------------------------------------------------------------------------
-const socket = io({
+const socket: ReaderSocket = io({
   transports: ['websocket', 'polling'],
   tryAllTransports: true,
   reconnectionDelay: 500,
@@ -140,8 +141,11 @@ async function fetchEntries(query: {
   limit: number;
 }): Promise<EntriesAnswer> {
   if (socket.connected) {
-    const answer: unknown = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck('entries', { blogId, ...query });
-    return answer as EntriesAnswer;
+    return new Promise((resolve, reject) => {
+      socket
+        .timeout(ACK_TIMEOUT_MS)
+        .emit('entries', { blogId, ...query }, (err, answer) => (err ? reject(err) : resolve(answer)));
+    });
   }
   const params = new URLSearchParams({ limit: String(query.limit) });
   if (query.before) params.set('before', query.before);

@@ -18,7 +18,7 @@ import { LiveHub } from './live/live-hub.js';
 import { Liveblog } from './liveblog.js';
 import { Fanout } from './realtime/fanout.js';
 import { createMetrics } from './metrics.js';
-import { attachGateway } from './realtime/gateway.js';
+import { attachGateway, type GatewayServer } from './realtime/gateway.js';
 import { connectStore } from './store/connect.js';
 
 /** SPEC §1: stop within 10 s of SIGTERM. */
@@ -99,7 +99,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
-  const io = new SocketServer(http, {
+  const io: GatewayServer = new SocketServer(http, {
     maxHttpBufferSize: HTTP_BODY_MAX_BYTES,
     serveClient: false,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
@@ -116,7 +116,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   });
   attachGateway(
     io,
-    { service, live, fanout, authenticate, log },
+    { service, live, fanout, authenticate, log, telemetry },
     { editorWritesPerSecond: config.editorWritesPerSecond },
   );
   metrics.countSockets(() => io.engine.clientsCount);

@@ -2,10 +2,10 @@
  * The compose form: live preview, Ctrl/Cmd+Enter to post, and network-safe posting — one
  * idempotencyKey per composed entry, reused for every retry, so a post can never appear twice.
  */
-import type { Socket } from 'socket.io-client';
-import type { Entry } from '../../src/schema.js';
+import type { PayloadOf } from '../../src/shared/protocol.js';
 import { byId } from '../lib/dom.js';
 import { renderPreview } from '../lib/preview.js';
+import type { EditorSocket } from '../lib/sockets.js';
 import { request, showError } from './request.js';
 
 /** Attempts before giving the text back to the editor (each waits ACK_TIMEOUT_MS for an answer). */
@@ -28,7 +28,7 @@ export class Compose {
   private sending = false;
   blogId: string | undefined;
   /** Set on sign-in; posting needs a connected editor socket. */
-  socket: Socket | undefined;
+  socket: EditorSocket | undefined;
 
   constructor() {
     this.body.addEventListener('input', () => renderPreview(this.preview, this.body.value));
@@ -59,20 +59,20 @@ export class Compose {
   async post(): Promise<void> {
     const socket = this.socket;
     if (this.sending || !this.blogId || !socket) return;
-    const payload: Record<string, unknown> = {
+    const payload: PayloadOf<'entry:create'> = {
       blogId: this.blogId,
       body: this.body.value,
       keyEvent: this.keyEvent.checked,
       pinned: this.pinned.checked,
       idempotencyKey: this.idempotencyKey,
     };
-    if (this.headline.value.trim() !== '') payload['headline'] = this.headline.value.trim();
+    if (this.headline.value.trim() !== '') payload.headline = this.headline.value.trim();
     showError(this.form, 'compose-', this.error, null);
     this.lock(true);
     this.status.textContent = 'Posting…';
     try {
       for (let attempt = 1; attempt <= POST_MAX_ATTEMPTS; attempt++) {
-        const outcome = await request<{ entry: Entry; duplicate: boolean }>(socket, 'entry:create', payload);
+        const outcome = await request(socket, 'entry:create', payload);
         if (outcome.kind === 'ok') {
           this.status.textContent = outcome.value.duplicate
             ? 'This entry had already been posted (an earlier attempt reached the server); it was not posted again.'

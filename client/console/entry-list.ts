@@ -2,10 +2,11 @@
  * The console's list of every entry of the blog, kept live by BlogSync, with edit (version-checked),
  * delete (confirmed inline), pin and key-event actions. Errors show on the entry that caused them.
  */
-import type { Socket } from 'socket.io-client';
 import type { Entry, ErrorBody, LiveEvent } from '../../src/schema.js';
+import type { PayloadOf } from '../../src/shared/protocol.js';
 import { el } from '../lib/dom.js';
 import { renderPreview } from '../lib/preview.js';
+import type { EditorSocket } from '../lib/sockets.js';
 import { formatFull, formatRelativeOrAbsolute } from '../lib/time.js';
 import { newestFirst } from '../../src/shared/presentation.js';
 import { networkErrorText, request, showError } from './request.js';
@@ -26,7 +27,7 @@ export class EntryList {
   hasMore = false;
 
   /** Set on sign-in; requests need a connected editor socket. */
-  socket: Socket | undefined;
+  socket: EditorSocket | undefined;
 
   constructor(private readonly list: HTMLOListElement) {}
 
@@ -158,11 +159,14 @@ export class EntryList {
     return item.node.id.replace(/^admin-entry-/, '');
   }
 
-  private async update(entryId: string, changes: Record<string, unknown>): Promise<boolean> {
+  private async update(
+    entryId: string,
+    changes: Omit<PayloadOf<'entry:update'>, 'blogId' | 'entryId'>,
+  ): Promise<boolean> {
     const item = this.items.get(entryId);
     if (!item || !this.socket) return false;
     item.error.textContent = '';
-    const outcome = await request<{ entry: Entry }>(this.socket, 'entry:update', {
+    const outcome = await request(this.socket, 'entry:update', {
       blogId: this.blogId,
       entryId,
       ...changes,

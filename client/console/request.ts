@@ -1,24 +1,33 @@
 /** Editor requests over Socket.IO with an ack timeout, answered as one of three outcomes. */
 import type { Socket } from 'socket.io-client';
 import type { ErrorBody } from '../../src/schema.js';
+import type { AnswerOf, EditorEvent, PayloadOf, SuccessOf } from '../../src/shared/protocol.js';
 import { ACK_TIMEOUT_MS } from '../lib/blog-sync.js';
 import { describeError, isErrorBody, issuesByField } from '../lib/errors.js';
+import type { EditorSocket } from '../lib/sockets.js';
 
 export type Outcome<T> = { kind: 'ok'; value: T } | { kind: 'error'; error: ErrorBody } | { kind: 'network' };
 
-type Ack = { ok: true } | { ok: false; error: ErrorBody };
-
-export function request<T>(socket: Socket, event: string, payload: unknown): Promise<Outcome<T>> {
+export function request<E extends EditorEvent>(
+  socket: EditorSocket,
+  event: E,
+  payload: PayloadOf<E>,
+): Promise<Outcome<SuccessOf<E>>> {
+  // TypeScript cannot check an emit whose event name is a type parameter, so this one call goes through
+  // the untyped view of the socket; the signature above ties event, payload and answer together.
+  const untyped: Socket = socket;
   return new Promise((resolve) => {
-    socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err: Error | null, ack: Ack | undefined) => {
-      if (err || !ack) resolve({ kind: 'network' });
-      else if (ack.ok) resolve({ kind: 'ok', value: ack as T });
-      else
-        resolve({
-          kind: 'error',
-          error: isErrorBody(ack.error) ? ack.error : { code: 'internal', message: '' },
-        });
-    });
+    untyped
+      .timeout(ACK_TIMEOUT_MS)
+      .emit(event, payload, (err: Error | null, ack: AnswerOf<E> | undefined) => {
+        if (err || !ack) resolve({ kind: 'network' });
+        else if (ack.ok) resolve({ kind: 'ok', value: ack });
+        else
+          resolve({
+            kind: 'error',
+            error: isErrorBody(ack.error) ? ack.error : { code: 'internal', message: '' },
+          });
+      });
   });
 }
 

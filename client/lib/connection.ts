@@ -2,7 +2,7 @@
  * The connection indicator. Every state change goes through the one function returned by
  * createConnectionState, so the page can never show two states at once or miss one.
  */
-import type { Socket } from 'socket.io-client';
+import type { ReaderSocket } from './sockets.js';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'ended' | 'unauthorized';
 
@@ -48,7 +48,7 @@ export function createConnectionState(
  * Wires socket and browser signals to the indicator. `live` itself is set by whoever knows it is synced.
  * Returns the function that unwires them again.
  */
-export function watchConnection(socket: Socket, indicator: ConnectionIndicator): () => void {
+export function watchConnection(socket: ReaderSocket, indicator: ConnectionIndicator): () => void {
   const lost = (): void => indicator.set(navigator.onLine ? 'reconnecting' : 'offline');
   const offline = (): void => indicator.set('offline');
   // Back online: a socket that survived is still subscribed (and caught up by seq), so it is live.

@@ -6,17 +6,28 @@
 import type { Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Entry, ErrorBody, FreshSubscribeAck } from '../../src/schema.js';
+import type { Entry } from '../../src/schema.js';
+import type { EditorEvent } from '../../src/shared/protocol.js';
 import { EDITOR_TOKEN, startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { api, call, connectEditor, connectReader, EventLog } from '../helpers/clients.js';
+import {
+  expectOk,
+  api,
+  call,
+  callUnchecked,
+  connectEditor,
+  connectReader,
+  EventLog,
+  newBlog,
+  expectRefused,
+  type EditorSocket,
+  type ReaderSocket,
+} from '../helpers/clients.js';
 import { until, within } from '../helpers/wait.js';
-
-type Failure = { ok: false; error: ErrorBody };
 
 let app: TestApp;
 /** A blog a bystander reader stays subscribed to for the whole file. */
 let witnessBlog: string;
-let witness: Socket;
+let witness: ReaderSocket;
 let witnessLog: EventLog;
 const opened: Socket[] = [];
 
@@ -27,7 +38,7 @@ beforeAll(async () => {
     prefix: `${uniqueId('hostile')}:`,
     env: { EDITOR_WRITES_PER_SECOND: '0' },
   });
-  witnessBlog = await newBlog();
+  witnessBlog = await newBlog(app);
   witness = await connectReader(app.url);
   witnessLog = new EventLog(witness);
   expect(await call(witness, 'subscribe', { blogId: witnessBlog })).toMatchObject({ ok: true });
@@ -40,23 +51,13 @@ afterEach(() => {
   for (const s of opened.splice(0)) s.close();
 });
 
-async function newBlog(): Promise<string> {
-  const id = uniqueId('blog');
-  const res = await api(app.url, 'PUT', `/api/blogs/${id}`, {
-    token: EDITOR_TOKEN,
-    body: { title: 'Hostile' },
-  });
-  expect(res.status).toBe(201);
-  return id;
-}
-
-async function reader(): Promise<Socket> {
+async function reader(): Promise<ReaderSocket> {
   const s = await connectReader(app.url);
   opened.push(s);
   return s;
 }
 
-async function editor(): Promise<Socket> {
+async function editor(): Promise<EditorSocket> {
   const s = await connectEditor(app.url, EDITOR_TOKEN);
   opened.push(s);
   return s;
@@ -80,7 +81,7 @@ async function expectBystanderUnharmed(): Promise<void> {
 }
 
 /** The socket still answers a well-formed request. */
-async function expectStillServes(socket: Socket): Promise<void> {
+async function expectStillServes(socket: ReaderSocket): Promise<void> {
   expect(socket.connected).toBe(true);
   expect(await call(socket, 'unsubscribe', { blogId: 'nothing-here' })).toEqual({ ok: true });
 }
@@ -111,18 +112,18 @@ function nested(depth: number): unknown {
 }
 
 describe('malformed payloads on the reader namespace', () => {
-  async function expectEveryMalformedPayloadRefused(event: string): Promise<void> {
+  async function expectEveryMalformedPayloadRefused(event: EditorEvent): Promise<void> {
     const socket = await reader();
     for (const [what, payload] of MALFORMED) {
-      const ack = await call<Failure>(socket, event, payload);
+      const ack = await callUnchecked(socket, event, payload);
       expect(ack, what).toMatchObject({ ok: false });
-      expect(['invalid', 'not_found'], what).toContain(ack.error.code);
+      expect(['invalid', 'not_found'], what).toContain(expectRefused(ack).code);
     }
     await expectStillServes(socket);
     await expectBystanderUnharmed();
   }
 
-  it.each(['subscribe', 'entries'])(
+  it.each<EditorEvent>(['subscribe', 'entries'])(
     '%s answers invalid to every malformed payload and the connection keeps serving',
     async (event) => {
       await expectEveryMalformedPayloadRefused(event);
@@ -135,15 +136,15 @@ describe('malformed payloads on the reader namespace', () => {
 });
 
 describe('malformed payloads on the editor namespace', () => {
-  it.each(['blog:upsert', 'entry:create', 'entry:update', 'entry:delete'])(
+  it.each<EditorEvent>(['blog:upsert', 'entry:create', 'entry:update', 'entry:delete'])(
     '%s answers invalid to every malformed payload, writes nothing, and the connection keeps serving',
     async (event) => {
       const socket = await editor();
       const before = await api(app.url, 'GET', '/api/blogs');
       for (const [what, payload] of MALFORMED) {
-        const ack = await call<Failure>(socket, event, payload);
+        const ack = await callUnchecked(socket, event, payload);
         expect(ack, what).toMatchObject({ ok: false, error: { code: 'invalid' } });
-        expect(Array.isArray(ack.error.issues), what).toBe(true);
+        expect(Array.isArray(expectRefused(ack).issues), what).toBe(true);
       }
       const after = await api(app.url, 'GET', '/api/blogs');
       expect((after.body.blogs as unknown[]).length).toBe((before.body.blogs as unknown[]).length);
@@ -154,11 +155,11 @@ describe('malformed payloads on the editor namespace', () => {
 
   it('a __proto__ key in a payload pollutes nothing and is refused', async () => {
     const socket = await editor();
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const payload = JSON.parse(
       `{"blogId":"${blogId}","body":"x","__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}}}`,
     ) as unknown;
-    const ack = await call<Failure>(socket, 'entry:create', payload);
+    const ack = await callUnchecked(socket, 'entry:create', payload);
     expect(ack).toMatchObject({ ok: false, error: { code: 'invalid' } });
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
@@ -170,7 +171,9 @@ describe('events without an acknowledgement, unknown events, extra arguments', (
   it('never crash the server nor close any connection', async () => {
     const r = await reader();
     const e = await editor();
-    for (const socket of [r, e]) {
+    // Events and arguments no typed client could send: through the untyped view of the sockets.
+    const sockets: Socket[] = [r, e];
+    for (const socket of sockets) {
       for (const event of [
         'subscribe',
         'unsubscribe',
@@ -267,7 +270,7 @@ describe('oversized messages', () => {
   it('a Socket.IO message over 256 KB closes only that connection', async () => {
     const big = await editor();
     const bystanderEditor = await editor();
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const disconnected = new Promise<string>((resolve) =>
       big.once('disconnect', (reason) => resolve(reason)),
     );
@@ -293,10 +296,10 @@ describe('oversized messages', () => {
 
   it('a message just under the limit is answered, not dropped', async () => {
     const socket = await editor();
-    const blogId = await newBlog();
-    const ack = await call<Failure>(socket, 'entry:create', { blogId, body: 'x'.repeat(200 * 1024) });
+    const blogId = await newBlog(app);
+    const ack = await call(socket, 'entry:create', { blogId, body: 'x'.repeat(200 * 1024) });
     expect(ack).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(ack.error.issues?.map((i) => i.path)).toContainEqual(['body']);
+    expect(expectRefused(ack).issues?.map((i) => i.path)).toContainEqual(['body']);
     await expectStillServes(socket);
   });
 });
@@ -335,29 +338,34 @@ describe('script injection in bodies', () => {
     ['mixed markdown and HTML', '**bold <script>alert(1)</script>** _it<img src=x onerror=alert(1)>_'],
   ])('%s renders to safe html, on the ack and in the event', async (_what, body) => {
     const socket = await editor();
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const log = new EventLog(socket);
-    await call<FreshSubscribeAck>(socket, 'subscribe', { blogId });
-    const ack = await call<{ ok: true; entry: Entry }>(socket, 'entry:create', { blogId, body });
-    expect(ack.ok).toBe(true);
+    await call(socket, 'subscribe', { blogId });
+    const answer = await call(socket, 'entry:create', { blogId, body });
+    expect(answer.ok).toBe(true);
+    const ack = expectOk(answer);
     expectSafeHtml(ack.entry.html);
     const [event] = await log.waitFor(1, blogId);
     expect(event?.type === 'entry.created' && event.entry.html).toBe(ack.entry.html);
-    const updated = await call<{ ok: true; entry: Entry }>(socket, 'entry:update', {
-      blogId,
-      entryId: ack.entry.id,
-      body: `${body}\n\n${body}`,
-    });
+    const updated = expectOk(
+      await call(socket, 'entry:update', {
+        blogId,
+        entryId: ack.entry.id,
+        body: `${body}\n\n${body}`,
+      }),
+    );
     expectSafeHtml(updated.entry.html);
   });
 
   it('allowed links keep their target and get rel="noopener noreferrer nofollow"', async () => {
     const socket = await editor();
-    const blogId = await newBlog();
-    const ack = await call<{ ok: true; entry: Entry }>(socket, 'entry:create', {
-      blogId,
-      body: '[Reuters](https://www.reuters.com/) and [mail us](mailto:desk@example.com) and http://example.org',
-    });
+    const blogId = await newBlog(app);
+    const ack = expectOk(
+      await call(socket, 'entry:create', {
+        blogId,
+        body: '[Reuters](https://www.reuters.com/) and [mail us](mailto:desk@example.com) and http://example.org',
+      }),
+    );
     expect(ack.entry.html).toContain(`<a href="https://www.reuters.com/" ${REL}>Reuters</a>`);
     expect(ack.entry.html).toContain(`<a href="mailto:desk@example.com" ${REL}>mail us</a>`);
     expect(ack.entry.html).toContain(`<a href="http://example.org" ${REL}>http://example.org</a>`);
@@ -365,12 +373,7 @@ describe('script injection in bodies', () => {
   });
 
   it('script in a headline or blog title is escaped on the reader page', async () => {
-    const id = uniqueId('blog');
-    const put = await api(app.url, 'PUT', `/api/blogs/${id}`, {
-      token: EDITOR_TOKEN,
-      body: { title: '</title><script>alert(1)</script>' },
-    });
-    expect(put.status).toBe(201);
+    const id = await newBlog(app, { title: '</title><script>alert(1)</script>' });
     const post = await api(app.url, 'POST', `/api/blogs/${id}/entries`, {
       token: EDITOR_TOKEN,
       body: { headline: '<img src=x onerror=alert(2)>', body: '</script><script>alert(3)</script>' },

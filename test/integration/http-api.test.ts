@@ -1,9 +1,18 @@
 /** SPEC §5: every HTTP route with its statuses, on the Redis store; 503 on a Redis of its own. */
 import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Blog, Entry, ErrorBody, FreshSubscribeAck, LiveEvent } from '../../src/schema.js';
+import type { Blog, Entry, ErrorBody, LiveEvent } from '../../src/schema.js';
 import { EDITOR_TOKEN, startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { api, call, connectEditor, connectReader, EventLog } from '../helpers/clients.js';
+import {
+  api,
+  call,
+  connectEditor,
+  connectReader,
+  EventLog,
+  expectFresh,
+  newBlog,
+  newEntry,
+} from '../helpers/clients.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { until } from '../helpers/wait.js';
 
@@ -27,25 +36,12 @@ afterEach(() => {
 
 const auth = { token: EDITOR_TOKEN };
 
-async function newBlog(title = 'A blog'): Promise<string> {
-  const id = uniqueId('blog');
-  const res = await api(app.url, 'PUT', `/api/blogs/${id}`, { ...auth, body: { title } });
-  expect(res.status).toBe(201);
-  return id;
-}
-
 async function post(blogId: string, body: Record<string, unknown>, headers?: Record<string, string>) {
   return api(app.url, 'POST', `/api/blogs/${blogId}/entries`, {
     ...auth,
     body,
     ...(headers ? { headers } : {}),
   });
-}
-
-async function newEntry(blogId: string, body: Record<string, unknown> = { body: 'hello' }): Promise<Entry> {
-  const res = await post(blogId, body);
-  expect(res.status).toBe(201);
-  return res.body.entry as Entry;
 }
 
 function errorOf(res: { body: { error?: unknown } }): ErrorBody {
@@ -131,7 +127,7 @@ describe('PUT /api/blogs/:blogId', () => {
 
 describe('GET /api/blogs and /api/blogs/:blogId', () => {
   it('lists blogs and reads one', async () => {
-    const id = await newBlog('Listed');
+    const id = await newBlog(app, { title: 'Listed' });
     const list = await api(app.url, 'GET', '/api/blogs');
     expect(list.status).toBe(200);
     expect((list.body.blogs as Blog[]).find((b) => b.id === id)).toMatchObject({ id, title: 'Listed' });
@@ -148,11 +144,11 @@ describe('GET /api/blogs and /api/blogs/:blogId', () => {
 
 describe('POST /api/blogs/:blogId/entries', () => {
   it('answers 201 { entry } and publishes entry.created to readers', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const reader = await connectReader(app.url);
     opened.push(reader);
     const log = new EventLog(reader);
-    const snap = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId });
+    const snap = expectFresh(await call(reader, 'subscribe', { blogId }));
     const res = await post(blogId, { body: '*hi*', headline: 'H', keyEvent: true });
     expect(res.status).toBe(201);
     expect(Object.keys(res.body)).toEqual(['entry']);
@@ -172,7 +168,7 @@ describe('POST /api/blogs/:blogId/entries', () => {
   });
 
   it('with the same Idempotency-Key answers 200 { entry, duplicate: true } with the first entry and no new event', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const key = uniqueId('key');
     const first = await post(blogId, { body: 'once' }, { 'Idempotency-Key': key });
     expect(first.status).toBe(201);
@@ -185,7 +181,7 @@ describe('POST /api/blogs/:blogId/entries', () => {
   });
 
   it('answers 400 for an invalid entry (with the field path), 404 for an unknown blog and 401 without a token', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const empty = await post(blogId, { body: '' });
     expect(empty.status).toBe(400);
     expect(paths(empty)).toContainEqual(['body']);
@@ -207,8 +203,8 @@ describe('POST /api/blogs/:blogId/entries', () => {
 
 describe('PATCH /api/blogs/:blogId/entries/:entryId', () => {
   it('answers { entry } with the version bumped; If-Match with the current version succeeds, a stale one is 409', async () => {
-    const blogId = await newBlog();
-    const entry = await newEntry(blogId);
+    const blogId = await newBlog(app);
+    const entry = await newEntry(app, blogId);
     const url = `/api/blogs/${blogId}/entries/${entry.id}`;
     const edited = await api(app.url, 'PATCH', url, { ...auth, body: { body: '**edited**' } });
     expect(edited.status).toBe(200);
@@ -246,8 +242,8 @@ describe('PATCH /api/blogs/:blogId/entries/:entryId', () => {
   });
 
   it('If-Match: 0 never matches, and the entry is left unchanged', async () => {
-    const blogId = await newBlog();
-    const entry = await newEntry(blogId, { body: 'original' });
+    const blogId = await newBlog(app);
+    const entry = await newEntry(app, blogId, { body: 'original' });
     const res = await api(app.url, 'PATCH', `/api/blogs/${blogId}/entries/${entry.id}`, {
       ...auth,
       body: { body: 'overwritten' },
@@ -259,8 +255,8 @@ describe('PATCH /api/blogs/:blogId/entries/:entryId', () => {
   });
 
   it('answers 404 for an unknown entry, 400 for an invalid change and 401 without a token', async () => {
-    const blogId = await newBlog();
-    const entry = await newEntry(blogId);
+    const blogId = await newBlog(app);
+    const entry = await newEntry(app, blogId);
     const missing = await api(app.url, 'PATCH', `/api/blogs/${blogId}/entries/no-such-entry`, {
       ...auth,
       body: { body: 'x' },
@@ -282,8 +278,8 @@ describe('PATCH /api/blogs/:blogId/entries/:entryId', () => {
 
 describe('DELETE /api/blogs/:blogId/entries/:entryId', () => {
   it('answers 204, then 404 for the same entry; 401 without a token', async () => {
-    const blogId = await newBlog();
-    const entry = await newEntry(blogId);
+    const blogId = await newBlog(app);
+    const entry = await newEntry(app, blogId);
     const url = `/api/blogs/${blogId}/entries/${entry.id}`;
     expect((await api(app.url, 'DELETE', url)).status).toBe(401);
     const gone = await api(app.url, 'DELETE', url, auth);
@@ -297,9 +293,10 @@ describe('DELETE /api/blogs/:blogId/entries/:entryId', () => {
 
 describe('GET /api/blogs/:blogId/entries', () => {
   it('answers { entries, hasMore, cursor, seq } and pages with before, limit and keyEvents', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const posted: Entry[] = [];
-    for (let i = 0; i < 5; i++) posted.push(await newEntry(blogId, { body: `e${i}`, keyEvent: i % 2 === 0 }));
+    for (let i = 0; i < 5; i++)
+      posted.push(await newEntry(app, blogId, { body: `e${i}`, keyEvent: i % 2 === 0 }));
     const ids = posted.map((e) => e.id).reverse();
     const first = await api(app.url, 'GET', `/api/blogs/${blogId}/entries?limit=2`);
     expect(first.status).toBe(200);
@@ -315,7 +312,7 @@ describe('GET /api/blogs/:blogId/entries', () => {
   });
 
   it.each(['0', '101', 'abc'])('answers 400 invalid at ["limit"] for limit=%s', async (limit) => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const res = await api(app.url, 'GET', `/api/blogs/${blogId}/entries?limit=${limit}`);
     expect(res.status).toBe(400);
     expect(errorOf(res).code).toBe('invalid');
@@ -330,11 +327,11 @@ describe('GET /api/blogs/:blogId/entries', () => {
 
 describe('GET /api/blogs/:blogId/events', () => {
   it('with a cursor answers { resumed: true, events, cursor, seq } with every later event, oldest first', async () => {
-    const blogId = await newBlog();
-    const entry = await newEntry(blogId);
+    const blogId = await newBlog(app);
+    const entry = await newEntry(app, blogId);
     const start = await api(app.url, 'GET', `/api/blogs/${blogId}/entries`);
     const cursor = start.body.cursor as string;
-    const second = await newEntry(blogId, { body: 'second' });
+    const second = await newEntry(app, blogId, { body: 'second' });
     await api(app.url, 'PATCH', `/api/blogs/${blogId}/entries/${entry.id}`, { ...auth, body: { body: 'x' } });
     await api(app.url, 'DELETE', `/api/blogs/${blogId}/entries/${second.id}`, auth);
     const res = await api(app.url, 'GET', `/api/blogs/${blogId}/events?cursor=${encodeURIComponent(cursor)}`);
@@ -360,8 +357,8 @@ describe('GET /api/blogs/:blogId/events', () => {
     ['a cursor of another epoch', '?cursor=ZZZZZZZZZZ.1'],
     ['a very long cursor', `?cursor=${'x'.repeat(500)}`],
   ])('with %s answers { resumed: false, cursor, seq }', async (_what, query) => {
-    const blogId = await newBlog();
-    await newEntry(blogId);
+    const blogId = await newBlog(app);
+    await newEntry(app, blogId);
     const res = await api(app.url, 'GET', `/api/blogs/${blogId}/events${query}`);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ resumed: false, seq: 2 });
@@ -383,7 +380,7 @@ describe('errors of the transport', () => {
   });
 
   it('a body over 256 KB is 413 too_large and writes nothing', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const res = await post(blogId, { body: 'x'.repeat(300 * 1024) });
     expect(res.status).toBe(413);
     expect(errorOf(res).code).toBe('too_large');
@@ -438,7 +435,7 @@ describe('operations endpoints', () => {
 
 describe('pages', () => {
   it('GET / lists the blogs as HTML', async () => {
-    const id = await newBlog('Front <page> blog');
+    const id = await newBlog(app, { title: 'Front <page> blog' });
     const res = await page('/');
     expect(res.status).toBe(200);
     expect(res.type).toContain('text/html');
@@ -448,8 +445,8 @@ describe('pages', () => {
   });
 
   it('GET /blogs/:blogId renders the entries, each with id="entry-<id>"', async () => {
-    const blogId = await newBlog('Reader page');
-    const entry = await newEntry(blogId, { body: '**Kerry** meets Lavrov' });
+    const blogId = await newBlog(app, { title: 'Reader page' });
+    const entry = await newEntry(app, blogId, { body: '**Kerry** meets Lavrov' });
     const res = await page(`/blogs/${blogId}`);
     expect(res.status).toBe(200);
     expect(res.type).toContain('text/html');
@@ -477,10 +474,7 @@ describe('when Redis cannot be reached', () => {
     const own = await startApp({ redisUrl: redis.url, prefix: `${uniqueId('down')}:` });
     const editor = await connectEditor(own.url, own.token);
     try {
-      const blogId = uniqueId('blog');
-      expect(
-        (await api(own.url, 'PUT', `/api/blogs/${blogId}`, { ...auth, body: { title: 't' } })).status,
-      ).toBe(201);
+      const blogId = await newBlog(own, { title: 't' });
       for (const body of ['one', 'two']) {
         expect(
           (await api(own.url, 'POST', `/api/blogs/${blogId}/entries`, { ...auth, body: { body } })).status,
@@ -506,10 +500,7 @@ describe('when Redis cannot be reached', () => {
       await until('/readyz 200 again', async () => (await fetch(`${own.url}/readyz`)).status === 200, 10_000);
       const again = await api(own.url, 'PUT', `/api/blogs/${blogId}`, { ...auth, body: { title: 't' } });
       expect(again.status).toBe(201);
-      const created = await call<{ ok: boolean; entry: Entry }>(editor, 'entry:create', {
-        blogId,
-        body: 'back',
-      });
+      const created = await call(editor, 'entry:create', { blogId, body: 'back' });
       expect(created).toMatchObject({ ok: true, entry: { body: 'back' } });
 
       // A cursor from before the wipe (another epoch) never resumes onto the new history (SPEC §2),
@@ -527,9 +518,9 @@ describe('when Redis cannot be reached', () => {
       expect(polled.body).toMatchObject({ resumed: false, seq: 5 });
       const reader = await connectReader(own.url);
       try {
-        const ack = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId, cursor: oldCursor });
-        expect(ack).toMatchObject({ ok: true, resumed: false, seq: 5 });
-        expect(ack.entries.map((e) => e.body)).toEqual(['b4', 'b3', 'b2', 'back']);
+        const answer = await call(reader, 'subscribe', { blogId, cursor: oldCursor });
+        expect(answer).toMatchObject({ ok: true, resumed: false, seq: 5 });
+        expect(expectFresh(answer).entries.map((e) => e.body)).toEqual(['b4', 'b3', 'b2', 'back']);
       } finally {
         reader.close();
       }
@@ -545,10 +536,7 @@ describe('when Redis cannot be reached', () => {
     const own = await startApp({ redisUrl: redis.url, prefix: `${uniqueId('down')}:` });
     const reader = await connectReader(own.url);
     try {
-      const blogId = uniqueId('blog');
-      expect(
-        (await api(own.url, 'PUT', `/api/blogs/${blogId}`, { ...auth, body: { title: 't' } })).status,
-      ).toBe(201);
+      const blogId = await newBlog(own, { title: 't' });
       await redis.stop();
       expect(await call(reader, 'subscribe', { blogId })).toMatchObject({
         ok: false,

@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
 import { io } from 'socket.io-client';
-import { call, connectEditor, connectReader, EventLog } from '../helpers/clients.js';
-import type { FreshSubscribeAck } from '../../src/schema.js';
+import {
+  call,
+  connectEditor,
+  connectReader,
+  EventLog,
+  expectFresh,
+  expectOk,
+  newBlog,
+  type ReaderSocket,
+} from '../helpers/clients.js';
 
 describe.each([
   ['memory store', false],
@@ -21,19 +29,13 @@ describe.each([
     const editor = await connectEditor(app.url, app.token);
     const reader = await connectReader(app.url);
     try {
-      expect(await call(editor, 'blog:upsert', { id: blogId, title: 'Crisis' })).toMatchObject({ ok: true });
-      const first = await call<{ ok: true; entry: { id: string } }>(editor, 'entry:create', {
-        blogId,
-        body: 'first',
-      });
+      await newBlog(app, { id: blogId, title: 'Crisis', editor });
+      const first = expectOk(await call(editor, 'entry:create', { blogId, body: 'first' }));
       const log = new EventLog(reader);
-      const ack = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId });
+      const ack = await call(reader, 'subscribe', { blogId });
       expect(ack).toMatchObject({ ok: true, resumed: false, seq: 2, hasMore: false, pinned: null });
-      expect(ack.entries.map((e) => e.id)).toEqual([first.entry.id]);
-      const second = await call<{ ok: true; entry: { id: string } }>(editor, 'entry:create', {
-        blogId,
-        body: '**second**',
-      });
+      expect(expectFresh(ack).entries.map((e) => e.id)).toEqual([first.entry.id]);
+      const second = expectOk(await call(editor, 'entry:create', { blogId, body: '**second**' }));
       const [event] = await log.waitFor(1, blogId);
       expect(event).toMatchObject({
         v: 1,
@@ -53,9 +55,13 @@ describe.each([
     const blogId = uniqueId('burst');
     const editor = await connectEditor(app.url, app.token);
     const ws = await connectReader(app.url);
-    const polling = io(app.url, { transports: ['polling'], reconnection: false, forceNew: true });
+    const polling: ReaderSocket = io(app.url, {
+      transports: ['polling'],
+      reconnection: false,
+      forceNew: true,
+    });
     try {
-      await call(editor, 'blog:upsert', { id: blogId, title: 'Burst' });
+      await newBlog(app, { id: blogId, title: 'Burst', editor });
       const wsLog = new EventLog(ws);
       const pollLog = new EventLog(polling);
       await call(ws, 'subscribe', { blogId });

@@ -3,14 +3,22 @@
  * the snapshot→live hand-over under load, concurrent editors, and recovery from a dropped subscription.
  */
 import { Redis } from 'ioredis';
-import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FreshSubscribeAck, LiveEvent, ResumedSubscribeAck } from '../../src/schema.js';
+import type { LiveEvent } from '../../src/schema.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { api, call, connectEditor, connectReader, EventLog } from '../helpers/clients.js';
+import {
+  call,
+  connectEditor,
+  connectReader,
+  EventLog,
+  expectFresh,
+  expectOk,
+  expectResumed,
+  newBlog,
+  type EditorSocket,
+  type ReaderSocket,
+} from '../helpers/clients.js';
 import { until } from '../helpers/wait.js';
-
-type CreateAck = { ok: true; entry: { id: string } };
 
 /** Asserts a socket's events for a blog are exactly seq from+1 … to, in order. */
 function expectContiguous(events: LiveEvent[], from: number, to: number): void {
@@ -21,7 +29,7 @@ describe('two instances on one Redis', () => {
   const prefix = `${uniqueId('multi')}:`;
   let a: TestApp;
   let b: TestApp;
-  const sockets: Socket[] = [];
+  const sockets: ReaderSocket[] = [];
   const redisClients: Redis[] = [];
 
   beforeAll(async () => {
@@ -35,24 +43,15 @@ describe('two instances on one Redis', () => {
     await Promise.all([a.stop(), b.stop()]);
   });
 
-  const reader = async (app: TestApp): Promise<Socket> => {
+  const reader = async (app: TestApp): Promise<ReaderSocket> => {
     const s = await connectReader(app.url);
     sockets.push(s);
     return s;
   };
-  const editor = async (app: TestApp): Promise<Socket> => {
+  const editor = async (app: TestApp): Promise<EditorSocket> => {
     const s = await connectEditor(app.url, app.token);
     sockets.push(s);
     return s;
-  };
-  const newBlog = async (app: TestApp): Promise<string> => {
-    const blogId = uniqueId('blog');
-    const res = await api(app.url, 'PUT', `/api/blogs/${blogId}`, {
-      token: app.token,
-      body: { title: 'Crisis' },
-    });
-    expect(res.status).toBe(201);
-    return blogId;
   };
 
   it('readers on both instances receive every event exactly once, in seq order, identical to the Redis channel', async () => {
@@ -68,14 +67,14 @@ describe('two instances on one Redis', () => {
     const rb = await reader(b);
     const logA = new EventLog(ra);
     const logB = new EventLog(rb);
-    const ackA = await call<FreshSubscribeAck>(ra, 'subscribe', { blogId });
-    const ackB = await call<FreshSubscribeAck>(rb, 'subscribe', { blogId });
+    const ackA = expectFresh(await call(ra, 'subscribe', { blogId }));
+    const ackB = expectFresh(await call(rb, 'subscribe', { blogId }));
     expect(ackA.seq).toBe(1);
     expect(ackB.seq).toBe(1);
 
     const ed = await editor(a);
     for (let i = 0; i < 12; i++) {
-      expect(await call<CreateAck>(ed, 'entry:create', { blogId, body: `update ${i}` })).toMatchObject({
+      expect(await call(ed, 'entry:create', { blogId, body: `update ${i}` })).toMatchObject({
         ok: true,
       });
     }
@@ -104,35 +103,36 @@ describe('two instances on one Redis', () => {
     const ed = await editor(b);
     await call(ed, 'entry:create', { blogId, body: 'before' });
     const first = await reader(a);
-    const ack = await call<FreshSubscribeAck>(first, 'subscribe', { blogId });
+    const ack = expectFresh(await call(first, 'subscribe', { blogId }));
     first.close();
     const posted: string[] = [];
     for (let i = 0; i < 5; i++) {
-      posted.push((await call<CreateAck>(ed, 'entry:create', { blogId, body: `missed ${i}` })).entry.id);
+      posted.push(expectOk(await call(ed, 'entry:create', { blogId, body: `missed ${i}` })).entry.id);
     }
     const again = await reader(a);
     const log = new EventLog(again);
-    const resumed = await call<ResumedSubscribeAck>(again, 'subscribe', { blogId, cursor: ack.cursor });
-    expect(resumed.resumed).toBe(true);
+    const answer = await call(again, 'subscribe', { blogId, cursor: ack.cursor });
+    expect(answer).toMatchObject({ resumed: true });
+    const resumed = expectResumed(answer);
     expectContiguous(resumed.events, ack.seq, ack.seq + 5);
     expect(resumed.events.map((e) => (e.type === 'entry.created' ? e.entry.id : ''))).toEqual(posted);
     expect(resumed.seq).toBe(ack.seq + 5);
     // Live events continue right after the resumed ones.
-    const live = await call<CreateAck>(ed, 'entry:create', { blogId, body: 'live after resume' });
+    const live = expectOk(await call(ed, 'entry:create', { blogId, body: 'live after resume' }));
     const [liveEvent] = await log.waitFor(1, blogId);
     expect(liveEvent).toMatchObject({ seq: ack.seq + 6, entry: { id: live.entry.id } });
     // The other instance resumes the same old cursor with all six.
     const other = await reader(b);
-    const fromB = await call<ResumedSubscribeAck>(other, 'subscribe', { blogId, cursor: ack.cursor });
-    expect(fromB.resumed).toBe(true);
-    expect(fromB.events).toEqual([...resumed.events, liveEvent]);
+    const fromB = await call(other, 'subscribe', { blogId, cursor: ack.cursor });
+    expect(fromB).toMatchObject({ resumed: true });
+    expect(expectResumed(fromB).events).toEqual([...resumed.events, liveEvent]);
   });
 
   it('a cursor whose events were trimmed, or from another epoch, gets a fresh snapshot instead', async () => {
     const blogId = await newBlog(a);
     const ed = await editor(a);
     const r1 = await reader(b);
-    const ack = await call<FreshSubscribeAck>(r1, 'subscribe', { blogId });
+    const ack = expectFresh(await call(r1, 'subscribe', { blogId }));
     r1.close();
     for (let i = 0; i < 15; i++) await call(ed, 'entry:create', { blogId, body: `flood ${i}` });
     // Instance b's in-memory ring may still hold them; a reader on a new instance relies on Redis alone.
@@ -140,17 +140,17 @@ describe('two instances on one Redis', () => {
     try {
       const r2 = await connectReader(c.url);
       sockets.push(r2);
-      const stale = await call<FreshSubscribeAck>(r2, 'subscribe', { blogId, cursor: ack.cursor });
+      const stale = await call(r2, 'subscribe', { blogId, cursor: ack.cursor });
       expect(stale).toMatchObject({ ok: true, resumed: false, seq: 16 });
-      expect(stale.entries).toHaveLength(15);
-      const foreign = await call<FreshSubscribeAck>(r2, 'subscribe', {
+      expect(expectFresh(stale).entries).toHaveLength(15);
+      const foreign = await call(r2, 'subscribe', {
         blogId,
         cursor: `zzzz9999.${ack.seq}`,
       });
       expect(foreign).toMatchObject({ ok: true, resumed: false, seq: 16 });
-      const garbage = await call<FreshSubscribeAck>(r2, 'subscribe', { blogId, cursor: 'not a cursor' });
+      const garbage = await call(r2, 'subscribe', { blogId, cursor: 'not a cursor' });
       expect(garbage).toMatchObject({ ok: true, resumed: false });
-      const future = await call<FreshSubscribeAck>(r2, 'subscribe', {
+      const future = await call(r2, 'subscribe', {
         blogId,
         cursor: `${ack.cursor.split('.')[0]}.999`,
       });
@@ -170,7 +170,7 @@ describe('two instances on one Redis', () => {
     const joins = Array.from({ length: 10 }, async (_, i) => {
       const s = await reader(i % 2 === 0 ? a : b);
       const log = new EventLog(s);
-      const ack = await call<FreshSubscribeAck>(s, 'subscribe', { blogId, limit: 100 });
+      const ack = expectFresh(await call(s, 'subscribe', { blogId, limit: 100 }));
       return { ack, log };
     });
     const readers = await Promise.all(joins);
@@ -194,7 +194,7 @@ describe('two instances on one Redis', () => {
     await call(rb, 'subscribe', { blogId });
     const editors = await Promise.all(Array.from({ length: 20 }, (_, i) => editor(i % 2 === 0 ? a : b)));
     const acks = await Promise.all(
-      editors.map((e, i) => call<CreateAck>(e, 'entry:create', { blogId, body: `editor ${i}` })),
+      editors.map((e, i) => call(e, 'entry:create', { blogId, body: `editor ${i}` })),
     );
     expect(acks.every((x) => x.ok)).toBe(true);
     const eventsA = await logA.waitFor(20, blogId);
@@ -208,7 +208,7 @@ describe('two instances on one Redis', () => {
     const blogId = await newBlog(a);
     const ra = await reader(a);
     const counts: number[] = [];
-    ra.on('readers', (m: { blogId: string; count: number }) => {
+    ra.on('readers', (m) => {
       if (m.blogId === blogId) counts.push(m.count);
     });
     await call(ra, 'subscribe', { blogId });
@@ -220,7 +220,7 @@ describe('two instances on one Redis', () => {
     rb2.close();
     await until('a count of 2 after one left', () => counts[counts.length - 1] === 2, 8000);
     const late = await reader(a);
-    const ack = await call<FreshSubscribeAck>(late, 'subscribe', { blogId });
+    const ack = expectFresh(await call(late, 'subscribe', { blogId }));
     expect(ack.readers).toBe(3);
   });
 

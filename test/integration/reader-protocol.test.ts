@@ -1,22 +1,26 @@
 /** SPEC §3: the reader namespace `/` over real sockets, on the Redis store. */
-import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import type {
-  Entry,
-  ErrorBody,
-  FreshSubscribeAck,
-  ReadersMessage,
-  ResumedSubscribeAck,
-} from '../../src/schema.js';
+import type { Entry, FreshSubscribeAck, ReadersMessage } from '../../src/schema.js';
+import type { PayloadOf } from '../../src/shared/protocol.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { api, call, connectReader, EventLog } from '../helpers/clients.js';
+import {
+  api,
+  call,
+  callUnchecked,
+  connectReader,
+  EventLog,
+  expectFresh,
+  expectOk,
+  expectRefused,
+  expectResumed,
+  newBlog,
+  newEntry,
+  type ReaderSocket,
+} from '../helpers/clients.js';
 import { until } from '../helpers/wait.js';
 
-type Failure = { ok: false; error: ErrorBody };
-type PageAck = { ok: true; entries: Entry[]; hasMore: boolean };
-
 let app: TestApp;
-const opened: Socket[] = [];
+const opened: ReaderSocket[] = [];
 
 beforeAll(async () => {
   // Set-up writes are many and fast; the write rate limit has its own tests (editor-protocol, http-api).
@@ -33,7 +37,7 @@ afterEach(() => {
   for (const s of opened.splice(0)) s.close();
 });
 
-async function reader(): Promise<Socket> {
+async function reader(): Promise<ReaderSocket> {
   const socket = await connectReader(app.url);
   opened.push(socket);
   return socket;
@@ -41,23 +45,8 @@ async function reader(): Promise<Socket> {
 
 // Set-up writes go through HTTP (the same operation, SPEC §5), so the editor socket's write rate limit
 // never gets in the way of a reader test.
-async function newBlog(label = 'blog'): Promise<string> {
-  const id = uniqueId(label);
-  const res = await api(app.url, 'PUT', `/api/blogs/${id}`, {
-    token: app.token,
-    body: { title: `Blog ${id}` },
-  });
-  expect(res.status).toBe(201);
-  return id;
-}
-
-async function post(blogId: string, body: string, extra: Record<string, unknown> = {}): Promise<Entry> {
-  const res = await api(app.url, 'POST', `/api/blogs/${blogId}/entries`, {
-    token: app.token,
-    body: { body, ...extra },
-  });
-  if (res.status !== 201) throw new Error(`create failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body.entry as Entry;
+function post(blogId: string, body: string, extra: Record<string, unknown> = {}): Promise<Entry> {
+  return newEntry(app, blogId, { body, ...extra });
 }
 
 async function change(method: 'PATCH' | 'DELETE', blogId: string, entryId: string, body?: object) {
@@ -68,23 +57,23 @@ async function change(method: 'PATCH' | 'DELETE', blogId: string, entryId: strin
   expect(res.status).toBe(method === 'DELETE' ? 204 : 200);
 }
 
-async function subscribe(socket: Socket, payload: Record<string, unknown>): Promise<FreshSubscribeAck> {
-  const ack = await call<FreshSubscribeAck | ResumedSubscribeAck | Failure>(socket, 'subscribe', payload);
+async function subscribe(socket: ReaderSocket, payload: PayloadOf<'subscribe'>): Promise<FreshSubscribeAck> {
+  const ack = await call(socket, 'subscribe', payload);
   expect(ack).toMatchObject({ ok: true, resumed: false });
-  return ack as FreshSubscribeAck;
+  return expectFresh(ack);
 }
 
 /**
  * Resolves once everything the server sent `socket` before now has arrived: the ack of a later request
  * on the same connection is delivered after any event that was emitted to it before that request.
  */
-async function drained(socket: Socket, blogId: string): Promise<void> {
+async function drained(socket: ReaderSocket, blogId: string): Promise<void> {
   await call(socket, 'entries', { blogId, limit: 1 });
 }
 
 describe('subscribe (fresh)', () => {
   it('answers the blog, its newest entries without deleted ones, the pinned entry, cursor, seq and reader count', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const a = await post(blogId, 'first');
     const b = await post(blogId, 'second', { pinned: true });
     const c = await post(blogId, 'third');
@@ -105,13 +94,13 @@ describe('subscribe (fresh)', () => {
   });
 
   it('answers pinned: null and no entries for a blog with none', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const ack = await subscribe(await reader(), { blogId });
     expect(ack).toMatchObject({ entries: [], pinned: null, hasMore: false, seq: 1 });
   });
 
   it('defaults to the newest 20 entries and honours limit 1 and 100', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const posted: Entry[] = [];
     for (let i = 0; i < 22; i++) posted.push(await post(blogId, `entry ${i}`));
     const newestFirst = posted.map((e) => e.id).reverse();
@@ -131,28 +120,28 @@ describe('subscribe (fresh)', () => {
   });
 
   it.each([0, 101, 1.5, -1, '5'])('refuses limit %j as invalid with issues at ["limit"]', async (limit) => {
-    const blogId = await newBlog();
-    const ack = await call<Failure>(await reader(), 'subscribe', { blogId, limit });
+    const blogId = await newBlog(app);
+    const ack = await callUnchecked(await reader(), 'subscribe', { blogId, limit });
     expect(ack).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(ack.error.issues?.map((i) => i.path)).toContainEqual(['limit']);
+    expect(expectRefused(ack).issues?.map((i) => i.path)).toContainEqual(['limit']);
   });
 
   it('answers not_found for an unknown blog', async () => {
-    const ack = await call<Failure>(await reader(), 'subscribe', { blogId: uniqueId('missing') });
+    const ack = await call(await reader(), 'subscribe', { blogId: uniqueId('missing') });
     expect(ack).toMatchObject({ ok: false, error: { code: 'not_found' } });
-    expect(typeof ack.error.message).toBe('string');
+    expect(typeof expectRefused(ack).message).toBe('string');
   });
 
   it('answers invalid at ["blogId"] for a blog id that is not a slug', async () => {
-    const ack = await call<Failure>(await reader(), 'subscribe', { blogId: 'Not A Slug!' });
+    const ack = await call(await reader(), 'subscribe', { blogId: 'Not A Slug!' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(ack.error.issues?.map((i) => i.path)).toContainEqual(['blogId']);
+    expect(expectRefused(ack).issues?.map((i) => i.path)).toContainEqual(['blogId']);
   });
 });
 
 describe('live events', () => {
   it('every change after the snapshot arrives once, in seq order, with no gap — even while writes race the subscribe', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     await post(blogId, 'before');
     const socket = await reader();
     const log = new EventLog(socket);
@@ -174,7 +163,7 @@ describe('live events', () => {
   });
 
   it('a socket that subscribes twice to a blog still receives each event once', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const socket = await reader();
     const log = new EventLog(socket);
     await subscribe(socket, { blogId });
@@ -188,7 +177,7 @@ describe('live events', () => {
 
 describe('subscribe with a cursor (resume)', () => {
   it('a resumed reader receives exactly the missed events, oldest first, then the live ones', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const kept = await post(blogId, 'kept');
     const first = await reader();
     const fresh = await subscribe(first, { blogId });
@@ -200,8 +189,9 @@ describe('subscribe with a cursor (resume)', () => {
 
     const second = await reader();
     const log = new EventLog(second);
-    const ack = await call<ResumedSubscribeAck>(second, 'subscribe', { blogId, cursor: fresh.cursor });
-    expect(ack).toMatchObject({ ok: true, resumed: true, blog: { id: blogId }, seq: fresh.seq + 3 });
+    const answer = await call(second, 'subscribe', { blogId, cursor: fresh.cursor });
+    expect(answer).toMatchObject({ ok: true, resumed: true, blog: { id: blogId }, seq: fresh.seq + 3 });
+    const ack = expectResumed(answer);
     expect(ack.events.map((e) => [e.seq, e.type])).toEqual([
       [fresh.seq + 1, 'entry.created'],
       [fresh.seq + 2, 'entry.updated'],
@@ -218,28 +208,25 @@ describe('subscribe with a cursor (resume)', () => {
   });
 
   it('a cursor at the head resumes with no events', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     await post(blogId, 'one');
     const socket = await reader();
     const fresh = await subscribe(socket, { blogId });
-    const ack = await call<ResumedSubscribeAck>(await reader(), 'subscribe', {
-      blogId,
-      cursor: fresh.cursor,
-    });
+    const ack = await call(await reader(), 'subscribe', { blogId, cursor: fresh.cursor });
     expect(ack).toMatchObject({ ok: true, resumed: true, events: [], seq: fresh.seq, cursor: fresh.cursor });
   });
 
   it('a cursor taken from an event resumes right after that event', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const socket = await reader();
     const log = new EventLog(socket);
     await subscribe(socket, { blogId });
     await post(blogId, 'a');
     await post(blogId, 'b');
     const [a] = await log.waitFor(2, blogId);
-    const ack = await call<ResumedSubscribeAck>(await reader(), 'subscribe', { blogId, cursor: a?.cursor });
-    expect(ack.resumed).toBe(true);
-    expect(ack.events.map((e) => e.seq)).toEqual([3]);
+    const ack = await call(await reader(), 'subscribe', { blogId, cursor: a?.cursor });
+    expect(ack).toMatchObject({ resumed: true });
+    expect(expectResumed(ack).events.map((e) => e.seq)).toEqual([3]);
   });
 
   it.each([
@@ -257,24 +244,24 @@ describe('subscribe with a cursor (resume)', () => {
   });
 
   async function expectFreshAnswerFor(kind: string): Promise<void> {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const entry = await post(blogId, 'only');
     let cursor = kind;
     if (kind === 'future' || kind === 'foreign') {
-      const other = kind === 'foreign' ? await newBlog('other') : blogId;
+      const other = kind === 'foreign' ? await newBlog(app, { label: 'other' }) : blogId;
       if (kind === 'foreign') for (let i = 0; i < 5; i++) await post(other, `other ${i}`);
       const snap = await subscribe(await reader(), { blogId: other });
       cursor = kind === 'future' ? snap.cursor.replace(/\d+$/, '999') : snap.cursor;
     }
-    const ack = await call<FreshSubscribeAck>(await reader(), 'subscribe', { blogId, cursor });
+    const ack = await call(await reader(), 'subscribe', { blogId, cursor });
     expect(ack).toMatchObject({ ok: true, resumed: false, seq: 2, pinned: null });
-    expect(ack.entries.map((e) => e.id)).toEqual([entry.id]);
+    expect(expectFresh(ack).entries.map((e) => e.id)).toEqual([entry.id]);
   }
 });
 
 describe('unsubscribe', () => {
   it('answers { ok: true } and no event of that blog arrives afterwards', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const leaving = await reader();
     const witness = await reader();
     const leavingLog = new EventLog(leaving);
@@ -295,7 +282,7 @@ describe('unsubscribe', () => {
 
 describe('entries (load more, key events)', () => {
   it('pages older entries newest first with before/limit and reports hasMore', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const posted: Entry[] = [];
     for (let i = 0; i < 6; i++) posted.push(await post(blogId, `e${i}`, { keyEvent: i % 2 === 0 }));
     await change('DELETE', blogId, posted[3]?.id ?? '');
@@ -305,25 +292,25 @@ describe('entries (load more, key events)', () => {
       .reverse(); // 5,4,2,1,0
     const socket = await reader();
 
-    const page1 = await call<PageAck>(socket, 'entries', { blogId, limit: 2 });
+    const page1 = await call(socket, 'entries', { blogId, limit: 2 });
     expect(page1).toMatchObject({ ok: true, hasMore: true });
-    expect(page1.entries.map((e) => e.id)).toEqual(ids.slice(0, 2));
+    expect(expectOk(page1).entries.map((e) => e.id)).toEqual(ids.slice(0, 2));
 
-    const page2 = await call<PageAck>(socket, 'entries', { blogId, limit: 2, before: ids[1] });
+    const page2 = expectOk(await call(socket, 'entries', { blogId, limit: 2, before: ids[1] }));
     expect(page2.entries.map((e) => e.id)).toEqual(ids.slice(2, 4));
     expect(page2.hasMore).toBe(true);
 
-    const page3 = await call<PageAck>(socket, 'entries', { blogId, limit: 2, before: ids[3] });
+    const page3 = expectOk(await call(socket, 'entries', { blogId, limit: 2, before: ids[3] }));
     expect(page3.entries.map((e) => e.id)).toEqual(ids.slice(4));
     expect(page3.hasMore).toBe(false);
 
-    const all = await call<PageAck>(socket, 'entries', { blogId });
+    const all = expectOk(await call(socket, 'entries', { blogId }));
     expect(all.entries.map((e) => e.id)).toEqual(ids);
     expect(all.hasMore).toBe(false);
   });
 
   it('keyEvents: true lists only key events, newest first', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const posted: Entry[] = [];
     for (let i = 0; i < 5; i++) posted.push(await post(blogId, `e${i}`, { keyEvent: i !== 2 }));
     const keyIds = posted
@@ -331,10 +318,10 @@ describe('entries (load more, key events)', () => {
       .map((e) => e.id)
       .reverse();
     const socket = await reader();
-    const page = await call<PageAck>(socket, 'entries', { blogId, keyEvents: true, limit: 3 });
+    const page = expectOk(await call(socket, 'entries', { blogId, keyEvents: true, limit: 3 }));
     expect(page.entries.map((e) => e.id)).toEqual(keyIds.slice(0, 3));
     expect(page.hasMore).toBe(true);
-    const rest = await call<PageAck>(socket, 'entries', { blogId, keyEvents: true, before: keyIds[2] });
+    const rest = expectOk(await call(socket, 'entries', { blogId, keyEvents: true, before: keyIds[2] }));
     expect(rest.entries.map((e) => e.id)).toEqual(keyIds.slice(3));
     expect(rest.hasMore).toBe(false);
   });
@@ -345,23 +332,23 @@ describe('entries (load more, key events)', () => {
       ok: false,
       error: { code: 'not_found' },
     });
-    const blogId = await newBlog();
-    const bad = await call<Failure>(socket, 'entries', { blogId, limit: 101 });
+    const blogId = await newBlog(app);
+    const bad = await call(socket, 'entries', { blogId, limit: 101 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(bad.error.issues?.map((i) => i.path)).toContainEqual(['limit']);
+    expect(expectRefused(bad).issues?.map((i) => i.path)).toContainEqual(['limit']);
   });
 });
 
 describe('limits and presence', () => {
   it('refuses an 11th blog on one socket with rate_limited, and allows it after an unsubscribe', async () => {
     const blogs: string[] = [];
-    for (let i = 0; i < 11; i++) blogs.push(await newBlog(`many${i}`));
+    for (let i = 0; i < 11; i++) blogs.push(await newBlog(app, { label: `many${i}` }));
     const socket = await reader();
     for (const blogId of blogs.slice(0, 10)) await subscribe(socket, { blogId });
-    const eleventh = await call<Failure>(socket, 'subscribe', { blogId: blogs[10] });
+    const eleventh = await call(socket, 'subscribe', { blogId: blogs[10] ?? '' });
     expect(eleventh).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
     // resubscribing to one it already has is not an 11th
-    await subscribe(socket, { blogId: blogs[0] });
+    await subscribe(socket, { blogId: blogs[0] ?? '' });
     // and the refused blog sends nothing to this socket
     const log = new EventLog(socket);
     await post(blogs[10] ?? '', 'not for this socket');
@@ -369,15 +356,15 @@ describe('limits and presence', () => {
     await log.waitFor(1, blogs[0]);
     expect(log.count(blogs[10] ?? '')).toBe(0);
 
-    expect(await call(socket, 'unsubscribe', { blogId: blogs[0] })).toEqual({ ok: true });
-    await subscribe(socket, { blogId: blogs[10] });
+    expect(await call(socket, 'unsubscribe', { blogId: blogs[0] ?? '' })).toEqual({ ok: true });
+    await subscribe(socket, { blogId: blogs[10] ?? '' });
   });
 
   it('sends readers { blogId, count } when a second reader subscribes, and again when one leaves', async () => {
-    const blogId = await newBlog();
+    const blogId = await newBlog(app);
     const first = await reader();
     const counts: ReadersMessage[] = [];
-    first.on('readers', (m: ReadersMessage) => counts.push(m));
+    first.on('readers', (m) => counts.push(m));
     const ack1 = await subscribe(first, { blogId });
     expect(ack1.readers).toBe(1);
     const second = await reader();

@@ -1,8 +1,17 @@
 /** Graceful shutdown (SPEC §1): in-flight writes finish and are acknowledged; clients reconnect by themselves. */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { FreshSubscribeAck, ResumedSubscribeAck } from '../../src/schema.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { api, call, connectEditor, connectReconnectingReader, nextEvent } from '../helpers/clients.js';
+import {
+  api,
+  call,
+  connectEditor,
+  connectReconnectingReader,
+  expectFresh,
+  expectOk,
+  expectResumed,
+  newBlog,
+  nextEvent,
+} from '../helpers/clients.js';
 import { until, within } from '../helpers/wait.js';
 import { RedisServer } from '../helpers/redis-server.js';
 import { Redis } from 'ioredis';
@@ -25,14 +34,10 @@ describe('stopping an instance', () => {
     const app = await startApp({ redisUrl: redis.url, prefix });
     const after = await startApp({ redisUrl: redis.url, prefix });
     try {
-      const blogId = uniqueId('blog');
-      await api(app.url, 'PUT', `/api/blogs/${blogId}`, { token: app.token, body: { title: 'Shutdown' } });
+      const blogId = await newBlog(app, { title: 'Shutdown' });
       const editor = await connectEditor(app.url, app.token);
       await admin.client('PAUSE', 1500, 'WRITE');
-      const pending = editor.emitWithAck('entry:create', { blogId, body: 'in flight' }) as Promise<{
-        ok: boolean;
-        entry: { id: string };
-      }>;
+      const pending = editor.emitWithAck('entry:create', { blogId, body: 'in flight' });
       await until('the write to reach Redis', async () => {
         // A client held by the pause is flagged `b` and names the command it is held on.
         const lines = String(await admin.client('LIST')).split('\n');
@@ -43,7 +48,7 @@ describe('stopping an instance', () => {
       await stopping;
       expect(ack.ok).toBe(true);
       const page = await api(after.url, 'GET', `/api/blogs/${blogId}/entries`);
-      expect((page.body.entries as { id: string }[]).map((e) => e.id)).toEqual([ack.entry.id]);
+      expect((page.body.entries as { id: string }[]).map((e) => e.id)).toEqual([expectOk(ack).entry.id]);
       editor.close();
     } finally {
       await Promise.all([app.stop(), after.stop()]);
@@ -55,11 +60,10 @@ describe('stopping an instance', () => {
   it('closes reader connections so that they reconnect by themselves and resume what they missed', async () => {
     const app = await startApp({ redisUrl: inject('redisUrl'), prefix });
     const port = app.port;
-    const blogId = uniqueId('blog');
-    await api(app.url, 'PUT', `/api/blogs/${blogId}`, { token: app.token, body: { title: 'Shutdown' } });
+    const blogId = await newBlog(app, { title: 'Shutdown' });
     const reader = await connectReconnectingReader(app.url);
     try {
-      const ack = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId });
+      const ack = expectFresh(await call(reader, 'subscribe', { blogId }));
       const reason = nextEvent<string>(reader, 'disconnect');
       await app.stop();
       // "io server disconnect" would stop socket.io-client from reconnecting on its own.
@@ -77,9 +81,9 @@ describe('stopping an instance', () => {
       });
       try {
         await reconnected;
-        const resumed = await call<ResumedSubscribeAck>(reader, 'subscribe', { blogId, cursor: ack.cursor });
-        expect(resumed.resumed).toBe(true);
-        expect(resumed.events.map((e) => e.seq)).toEqual([ack.seq + 1]);
+        const resumed = await call(reader, 'subscribe', { blogId, cursor: ack.cursor });
+        expect(resumed).toMatchObject({ resumed: true });
+        expect(expectResumed(resumed).events.map((e) => e.seq)).toEqual([ack.seq + 1]);
       } finally {
         await replacement.stop();
       }

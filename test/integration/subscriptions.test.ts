@@ -2,17 +2,23 @@
  * Subscription bookkeeping under concurrent calls on one socket (issue 8, defects 3 and 4): the reader
  * count counts sockets, not calls, and the per-socket blog limit holds however the subscribes interleave.
  */
-import type { Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SUBSCRIPTIONS_PER_SOCKET_MAX } from '../../src/schema.js';
-import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { api, call, connectReader } from '../helpers/clients.js';
+import { startApp, type TestApp } from '../helpers/app.js';
+import {
+  api,
+  call,
+  connectReader,
+  expectFresh,
+  expectRefused,
+  expectResumed,
+  newBlog,
+  type ReaderSocket,
+} from '../helpers/clients.js';
 import { until } from '../helpers/wait.js';
 
-type SubscribeAnswer = { ok: boolean; readers?: number; error?: { code: string } };
-
 let app: TestApp;
-const opened: Socket[] = [];
+const opened: ReaderSocket[] = [];
 
 beforeAll(async () => {
   app = await startApp();
@@ -24,17 +30,14 @@ afterEach(() => {
   for (const s of opened.splice(0)) s.close();
 });
 
-async function reader(): Promise<Socket> {
+async function reader(): Promise<ReaderSocket> {
   const socket = await connectReader(app.url);
   opened.push(socket);
   return socket;
 }
 
-async function blog(label: string): Promise<string> {
-  const id = uniqueId(label);
-  const res = await api(app.url, 'PUT', `/api/blogs/${id}`, { token: app.token, body: { title: id } });
-  expect(res.status).toBe(201);
-  return id;
+function blog(label: string): Promise<string> {
+  return newBlog(app, { label });
 }
 
 describe('concurrent subscribes on one socket', () => {
@@ -42,20 +45,19 @@ describe('concurrent subscribes on one socket', () => {
     const blogId = await blog('count-once');
     const greedy = await reader();
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () => call<SubscribeAnswer>(greedy, 'subscribe', { blogId })),
+      Array.from({ length: 20 }, () => call(greedy, 'subscribe', { blogId })),
     );
     expect(answers.every((a) => a.ok)).toBe(true);
 
     const second = await reader();
-    const ack = await call<SubscribeAnswer>(second, 'subscribe', { blogId });
-    expect(ack.readers).toBe(2);
+    const ack = await call(second, 'subscribe', { blogId });
+    expect(expectFresh(ack).readers).toBe(2);
 
     greedy.close();
     second.close();
     const third = await reader();
     await until('the count to drop back to one reader', async () => {
-      const a = await call<SubscribeAnswer>(third, 'subscribe', { blogId });
-      return a.readers === 1;
+      return expectFresh(await call(third, 'subscribe', { blogId })).readers === 1;
     });
   });
 
@@ -64,11 +66,9 @@ describe('concurrent subscribes on one socket', () => {
       Array.from({ length: SUBSCRIPTIONS_PER_SOCKET_MAX + 5 }, (_, i) => blog(`limit-${i}`)),
     );
     const socket = await reader();
-    const answers = await Promise.all(
-      ids.map((blogId) => call<SubscribeAnswer>(socket, 'subscribe', { blogId })),
-    );
+    const answers = await Promise.all(ids.map((blogId) => call(socket, 'subscribe', { blogId })));
     expect(answers.filter((a) => a.ok)).toHaveLength(SUBSCRIPTIONS_PER_SOCKET_MAX);
-    expect(answers.filter((a) => !a.ok).map((a) => a.error?.code)).toEqual(
+    expect(answers.filter((a) => !a.ok).map((a) => expectRefused(a).code)).toEqual(
       Array.from({ length: 5 }, () => 'rate_limited'),
     );
   });
@@ -79,14 +79,12 @@ describe('concurrent subscribes on one socket', () => {
     );
     const socket = await reader();
     for (const blogId of ids.slice(0, SUBSCRIPTIONS_PER_SOCKET_MAX)) {
-      expect((await call<SubscribeAnswer>(socket, 'subscribe', { blogId })).ok).toBe(true);
+      expect((await call(socket, 'subscribe', { blogId })).ok).toBe(true);
     }
     const last = ids[SUBSCRIPTIONS_PER_SOCKET_MAX] ?? '';
-    expect((await call<SubscribeAnswer>(socket, 'subscribe', { blogId: last })).error?.code).toBe(
-      'rate_limited',
-    );
-    await call(socket, 'unsubscribe', { blogId: ids[0] });
-    expect((await call<SubscribeAnswer>(socket, 'subscribe', { blogId: last })).ok).toBe(true);
+    expect(expectRefused(await call(socket, 'subscribe', { blogId: last })).code).toBe('rate_limited');
+    await call(socket, 'unsubscribe', { blogId: ids[0] ?? '' });
+    expect((await call(socket, 'subscribe', { blogId: last })).ok).toBe(true);
   });
 });
 
@@ -94,7 +92,7 @@ describe('a resume', () => {
   it('that would carry megabytes of events is answered with a fresh snapshot instead (bounded)', async () => {
     const blogId = await blog('big-resume');
     const socket = await reader();
-    const first = await call<SubscribeAnswer & { cursor: string }>(socket, 'subscribe', { blogId });
+    const first = expectFresh(await call(socket, 'subscribe', { blogId }));
     const body = 'Kerry and Lavrov meet in London. '.repeat(550); // about 18 KB, 36 KB per event
     for (let i = 0; i < 60; i += 20) {
       await Promise.all(
@@ -104,27 +102,16 @@ describe('a resume', () => {
       );
     }
     const again = await reader();
-    const answer = await call<{ resumed: boolean; entries?: unknown[]; events?: unknown[] }>(
-      again,
-      'subscribe',
-      {
-        blogId,
-        cursor: first.cursor,
-      },
-    );
-    expect(answer.resumed).toBe(false);
+    // A fresh snapshot (expectFresh fails the test on a resume), of the usual 20 entries.
+    const answer = expectFresh(await call(again, 'subscribe', { blogId, cursor: first.cursor }));
     expect(answer.entries).toHaveLength(20);
     expect(JSON.stringify(answer).length).toBeLessThan(1024 * 1024);
 
     // A small gap is still resumed.
-    const cursor = (answer as unknown as { cursor: string }).cursor;
+    const cursor = answer.cursor;
     await api(app.url, 'POST', `/api/blogs/${blogId}/entries`, { token: app.token, body: { body: 'short' } });
     const third = await reader();
-    const small = await call<{ resumed: boolean; events?: unknown[] }>(third, 'subscribe', {
-      blogId,
-      cursor,
-    });
-    expect(small.resumed).toBe(true);
+    const small = expectResumed(await call(third, 'subscribe', { blogId, cursor }));
     expect(small.events).toHaveLength(1);
   });
 });

@@ -1,9 +1,8 @@
 /** A wiped Redis history (new epoch) while readers are live: they are made to start over, never misled. */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FreshSubscribeAck } from '../../src/schema.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { api, call, connectReconnectingReader, nextEvent } from '../helpers/clients.js';
+import { api, call, connectReconnectingReader, expectFresh, nextEvent } from '../helpers/clients.js';
 import { RedisServer } from '../helpers/redis-server.js';
 
 describe('when the Redis history is wiped under live readers', () => {
@@ -28,7 +27,7 @@ describe('when the Redis history is wiped under live readers', () => {
     }
     const reader = await connectReconnectingReader(app.url);
     try {
-      const before = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId });
+      const before = expectFresh(await call(reader, 'subscribe', { blogId }));
       expect(before.seq).toBe(4);
 
       const admin = new Redis(redis.url);
@@ -40,7 +39,7 @@ describe('when the Redis history is wiped under live readers', () => {
       expect(await dropped).toBe('transport close');
 
       await nextEvent(reader, 'connect');
-      const after = await call<FreshSubscribeAck>(reader, 'subscribe', { blogId, cursor: before.cursor });
+      const after = await call(reader, 'subscribe', { blogId, cursor: before.cursor });
       expect(after).toMatchObject({ ok: true, resumed: false, seq: 1, entries: [] });
     } finally {
       reader.close();

@@ -1,0 +1,103 @@
+/**
+ * Namespace `/editor` (SPEC §4): the handshake authenticates the token; a socket then has the reader
+ * requests and the writes. Writes are limited per socket, and a JWT's `exp` is checked at every write:
+ * an expired token is answered `unauthorized` and its connection closed.
+ */
+import type { Namespace } from 'socket.io';
+import { expired, type Authenticate } from '../auth.js';
+import { AppError } from '../errors.js';
+import { TokenBucket } from '../rate-limit.js';
+import type {
+  ClientToServerEvents,
+  InterServerEvents,
+  ServerToClientEvents,
+  SocketData,
+} from '../shared/protocol.js';
+import { READER_EVENTS, wireReader, type ReaderDeps } from './reader-namespace.js';
+import type { EditorSocket } from './types.js';
+
+type EditorNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export const EDITOR_EVENTS = [
+  ...READER_EVENTS,
+  'blog:upsert',
+  'entry:create',
+  'entry:update',
+  'entry:delete',
+] as const;
+
+export interface EditorDeps extends ReaderDeps {
+  authenticate: Authenticate;
+  /** Editor writes per socket per second, sustained (bursts of twice that); 0 = unlimited. */
+  writesPerSecond: number;
+}
+
+export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void {
+  const { service, answers, telemetry } = deps;
+
+  editors.use((socket, next) => {
+    const auth: unknown = socket.handshake.auth;
+    const token =
+      typeof auth === 'object' && auth !== null && 'token' in auth && typeof auth.token === 'string'
+        ? auth.token
+        : undefined;
+    deps.authenticate(token).then(
+      (editor) => {
+        if (!editor || expired(editor)) return next(new Error('unauthorized'));
+        socket.data.editor = editor;
+        next();
+      },
+      () => next(new Error('unauthorized')),
+    );
+  });
+
+  editors.on('connection', (socket: EditorSocket) => {
+    const editor = socket.data.editor;
+    if (!editor) {
+      socket.disconnect(true);
+      return;
+    }
+    wireReader(socket, deps);
+    answers.refuseUnknown(socket, EDITOR_EVENTS);
+    const bucket = new TokenBucket(deps.writesPerSecond);
+    /** The listener of a write: as any request, checked for an expired token and rate-limited. */
+    const write = <A>(event: string, handler: (payload: unknown) => Promise<A>) =>
+      answers.answering<A>(socket, event, (payload) => {
+        if (expired(editor)) {
+          // Answer first, then close: the client learns why before its connection goes.
+          setImmediate(() => socket.disconnect(true));
+          return Promise.reject(new AppError('unauthorized', 'the token has expired; sign in again'));
+        }
+        if (!bucket.take()) {
+          telemetry.rateLimited('editor');
+          return Promise.reject(new AppError('rate_limited', 'too many writes; slow down'));
+        }
+        return handler(payload);
+      });
+    socket.on(
+      'blog:upsert',
+      write('blog:upsert', async (p) => ({
+        ok: true as const,
+        blog: (await service.upsertBlog(editor, p)).blog,
+      })),
+    );
+    socket.on(
+      'entry:create',
+      write('entry:create', async (p) => ({ ok: true as const, ...(await service.createEntry(editor, p)) })),
+    );
+    socket.on(
+      'entry:update',
+      write('entry:update', async (p) => ({
+        ok: true as const,
+        entry: await service.updateEntry(editor, p),
+      })),
+    );
+    socket.on(
+      'entry:delete',
+      write('entry:delete', async (p) => {
+        await service.deleteEntry(editor, p);
+        return { ok: true as const };
+      }),
+    );
+  });
+}
