@@ -24,7 +24,6 @@ export default tseslint.config(
   {
     // The browser bundle takes from src/ only types, and at run time only src/shared/ (DOM-free code
     // meant for both sides); anything else would drag server code into the page.
-    // src/jsonld.js is on its way to src/shared/ (another branch); drop it from the exception then.
     files: ['client/**/*.ts'],
     rules: {
       // `import { type X }` alone would still load the module (verbatimModuleSyntax): use `import type`.
@@ -34,7 +33,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '^(\\.\\./)+src/(?!shared/|jsonld\\.js$)',
+              regex: '^(\\.\\./)+src/(?!shared/)',
               allowTypeImports: true,
               message: 'client/ may import from src/ only with `import type`, or from src/shared/.',
             },

@@ -200,7 +200,8 @@ describe('events without an acknowledgement, unknown events, extra arguments', (
         socket.emit(event, { blogId: witnessBlog });
         socket.emit(event);
       }
-      // an unknown event with an ack is simply never answered; what matters is the connection survives
+      // an unknown event with an ack is answered invalid (hostile-sockets.test.ts); what matters here is
+      // that the connection survives
       socket.timeout(200).emit('no-such-event', {}, () => undefined);
     }
     await expectStillServes(r);
