@@ -90,10 +90,10 @@ describe('a JWT that expires while its socket is open', () => {
       'unauthorized',
     );
     await within(2000, 'the connection to close', disconnected);
-    const page = await (await fetch(`${app.url}/api/blogs/${blogId}/entries`)).json();
-    expect((page as { entries: { body: string }[] }).entries.map((e) => e.body)).toEqual([
-      'before it expires',
-    ]);
+    const page = (await (await fetch(`${app.url}/api/blogs/${blogId}/entries`)).json()) as {
+      entries: { body: string }[];
+    };
+    expect(page.entries.map((e) => e.body)).toEqual(['before it expires']);
   });
 });
 
