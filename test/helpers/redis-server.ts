@@ -20,39 +20,46 @@ export async function freePort(): Promise<number> {
   });
 }
 
+export interface RedisServerOptions {
+  /**
+   * `none` (default): no RDB, no AOF, so a restart is a wiped Redis. `aof`: `appendonly yes` with
+   * `appendfsync always`, so every acknowledged write survives a SIGKILL and restart.
+   */
+  persistence?: 'none' | 'aof';
+}
+
 export class RedisServer {
   private proc: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), 'liveblog-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly persistence: 'none' | 'aof',
+  ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(port?: number): Promise<RedisServer> {
-    const server = new RedisServer(port ?? (await freePort()));
+  static async start(port?: number, options: RedisServerOptions = {}): Promise<RedisServer> {
+    const server = new RedisServer(port ?? (await freePort()), options.persistence ?? 'none');
     await server.restart();
     return server;
   }
 
-  /** (Re)starts the process on the same port; history is lost (no persistence), like a wiped Redis. */
+  /**
+   * SIGKILLs the process (if running) and starts it again on the same port and directory: without
+   * persistence the history is lost, like a wiped Redis; with AOF it is reloaded.
+   */
   async restart(): Promise<void> {
     await this.stop();
+    const persistence =
+      this.persistence === 'aof'
+        ? ['--appendonly', 'yes', '--appendfsync', 'always']
+        : ['--appendonly', 'no'];
     const proc = spawn(
       'redis-server',
-      [
-        '--port',
-        String(this.port),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-        '--dir',
-        this.dir,
-      ],
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.proc = proc;
@@ -73,6 +80,16 @@ export class RedisServer {
     });
     proc.removeAllListeners('exit');
     proc.stdout?.resume();
+  }
+
+  /** Freezes the process (SIGSTOP): connections stay open, nothing is read or answered. */
+  pause(): void {
+    if (!this.proc?.kill('SIGSTOP')) throw new Error('redis-server is not running');
+  }
+
+  /** Lets a paused process run again (SIGCONT): it then reads and runs whatever was sent meanwhile. */
+  resume(): void {
+    if (!this.proc?.kill('SIGCONT')) throw new Error('redis-server is not running');
   }
 
   async stop(): Promise<void> {
