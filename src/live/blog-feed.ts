@@ -9,6 +9,7 @@
  *   live/filling → reloading → live           (a wiped history, or a gap the log no longer holds)
  *   any → closed
  */
+import { AppError } from '../errors.js';
 import type { BlogPage, LiveEvent } from '../schema.js';
 import type { EventBus, EventListener, Store } from '../store/store.js';
 import { FEED_CACHE_ENTRIES, FeedSequencer, type ResumeAnswer, type Step } from './sequencer.js';
@@ -25,11 +26,16 @@ export interface FeedOutput {
 /** Retry delays of the feed's store reads. */
 const GAP_RETRY_MS = 50;
 const ERROR_RETRY_MS = 500;
+/** How long a subscribe waits for a reload before it answers `unavailable`. */
+const RELOAD_WAIT_MS = 2500;
 
 export class BlogFeed implements EventListener {
   private readonly seqr = new FeedSequencer();
   private stateName: FeedState = 'loading';
   private refilling: Promise<void> | null = null;
+  /** Set while reloading: what subscribes wait for. */
+  private reloaded: Promise<void> | null = null;
+  private reloadedResolve: () => void = () => undefined;
   /** Resolves when the feed is live (or the blog is known not to exist). */
   readonly ready: Promise<void>;
 
@@ -86,10 +92,8 @@ export class BlogFeed implements EventListener {
         this.onError(err);
       }
     }
-    if (step.newEpoch) {
-      this.reload();
-      this.output.reset(this.blogId);
-    } else if (step.gap) this.fillGap();
+    if (step.newEpoch) this.reload();
+    else if (step.gap) this.fillGap();
   }
 
   /** Fill a seq jump (or a bus outage) from the store's event log before anything newer goes out. */
@@ -124,16 +128,29 @@ export class BlogFeed implements EventListener {
     );
   }
 
-  /** Start over from a store snapshot, keeping held events that are newer than it. */
+  /**
+   * Start over from a store snapshot, keeping held events that are newer than it. When the snapshot is
+   * of another epoch — the history was wiped and restarted, whether an event of the new epoch told us or
+   * the log no longer matched our cursor — members are reset: their state belongs to the old history.
+   * Subscribes wait for the reload, so none is answered from the old history meanwhile.
+   */
   private reload(): void {
     if (this.stateName === 'closed') return;
     this.setState('reloading');
+    if (!this.reloaded) {
+      this.reloaded = new Promise<void>((resolve) => (this.reloadedResolve = resolve));
+    }
     this.store.snapshot(this.blogId, FEED_CACHE_ENTRIES).then(
       (snap) => {
         if (this.stateName !== 'reloading') return;
         this.setState('live');
+        // Members of the old history leave before anything of the new one goes out.
+        const before = this.seqr.epoch;
+        if (snap && before !== undefined && before !== snap.epoch) this.output.reset(this.blogId);
         // Held events newer than the snapshot stay held and go out once in order.
         if (snap) this.run(this.seqr.adopt(snap));
+        this.reloadedResolve();
+        this.reloaded = null;
       },
       (err: unknown) => {
         if (this.stateName !== 'reloading') return;
@@ -162,6 +179,7 @@ export class BlogFeed implements EventListener {
    * with joining the stream; LiveHub does), or null when this cursor cannot be resumed.
    */
   async prepareResume(cursor: string): Promise<(() => ResumeAnswer | null) | null> {
+    await this.settled();
     const source = this.seqr.resumeSource(cursor);
     if (!source) return null;
     const fetched =
@@ -173,8 +191,22 @@ export class BlogFeed implements EventListener {
 
   /** Prepare a fresh answer of `limit` entries; the function builds it at the last delivered `seq`. */
   async prepareFresh(limit: number): Promise<() => BlogPage | null> {
+    await this.settled();
     await this.ensureEntries(limit);
     return () => this.seqr.view(limit);
+  }
+
+  /** Waits out a reload (briefly: a store that stays away makes the subscribe `unavailable`). */
+  private async settled(): Promise<void> {
+    const reloaded = this.reloaded;
+    if (!reloaded) return;
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([
+      reloaded.then(() => true),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), RELOAD_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (!waited) throw new AppError('unavailable', 'the blog is being reloaded from the store; try again');
   }
 
   /** Make sure the cache holds `limit` entries when the blog has that many (deletions can shrink it). */
@@ -192,6 +224,7 @@ export class BlogFeed implements EventListener {
 
   async close(): Promise<void> {
     this.stateName = 'closed';
+    this.reloadedResolve();
     await this.bus.unsubscribe(this.blogId);
   }
 }

@@ -293,8 +293,22 @@ export class LiveHub {
     slot.feed.close().catch(this.options.onError);
   }
 
+  /** The blog's history restarted: its members leave now (nothing of the new history reaches them). */
   private restart(blogId: string): void {
-    for (const member of this.slots.get(blogId)?.members ?? []) member.restart();
+    const slot = this.slots.get(blogId);
+    if (!slot) return;
+    const members = [...slot.members];
+    for (const member of members) {
+      const m = this.memberships.get(member);
+      if (m) {
+        m.joined.delete(blogId);
+        this.forgetIfEmpty(member, m);
+      }
+      slot.members.delete(member);
+      member.leave(blogId);
+    }
+    for (const member of members) member.restart();
+    this.idleIfUnused(slot);
   }
 
   /** Blog subscriptions of local members (for metrics). */
