@@ -122,6 +122,8 @@ export class Liveblog {
         updatedAt: this.isoNow(),
         version: current.version + 1,
       };
+      // An update that changes nothing is no change: no new version, no event for readers to re-render.
+      if (sameContent(current, entry)) return { unchanged: true, value: current };
       const pinnedNow = entry.pinned && !current.pinned ? await this.pinnedEntry(input.blogId) : null;
       return {
         commit: updateEntryCommit(current, entry, pinnedNow),
@@ -152,7 +154,7 @@ export class Liveblog {
    * be told about (a concurrent edit of another entry, the pinned entry moving) is retried from a fresh
    * read, up to WRITE_ATTEMPTS_MAX times.
    */
-  private write<T>(plan: () => Promise<WritePlan<T>>): Promise<T> {
+  private write<T>(plan: () => Promise<Planned<T>>): Promise<T> {
     return this.track(() => this.attempts(plan)).then(
       (result) => {
         this.telemetry.wrote('ok');
@@ -165,9 +167,10 @@ export class Liveblog {
     );
   }
 
-  private async attempts<T>(plan: () => Promise<WritePlan<T>>): Promise<T> {
+  private async attempts<T>(plan: () => Promise<Planned<T>>): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const p = await plan();
+      if (p.unchanged) return p.value;
       const result = await this.store.commit(p.commit);
       switch (result.status) {
         case 'ok':
@@ -322,6 +325,7 @@ function unreachable(value: never): never {
 
 /** What one attempt of a write commits, and how the store's answers map to its result. */
 interface WritePlan<T> {
+  unchanged?: false;
   commit: Commit;
   ok(): T;
   /** Only for writes with an idempotency key: the entry the key created before. */
@@ -331,3 +335,21 @@ interface WritePlan<T> {
   /** A version conflict on this entry is reported, not retried. */
   conflictIsFinalFor?: string;
 }
+
+/** Two versions of an entry say the same to a reader. */
+function sameContent(a: Entry, b: Entry): boolean {
+  return (
+    a.body === b.body &&
+    (a.headline ?? '') === (b.headline ?? '') &&
+    a.keyEvent === b.keyEvent &&
+    a.pinned === b.pinned
+  );
+}
+
+/** A write that has nothing to change answers at once with `value`. */
+interface Unchanged<T> {
+  unchanged: true;
+  value: T;
+}
+
+type Planned<T> = WritePlan<T> | Unchanged<T>;

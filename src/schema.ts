@@ -65,12 +65,25 @@ export type EventType = LiveEvent['type'];
 
 // ---- inbound payloads ------------------------------------------------------------------------
 
-const Headline = z.string().max(HEADLINE_MAX_CHARS);
+/**
+ * C0 and C1 control characters other than tab, line feed and carriage return. They never render and can
+ * break what consumes the text (XML feeds, terminals, logs), so they are removed from headlines and bodies.
+ */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+/** Text that shows nothing: whitespace, zero-width spaces and joiners, word joiner, BOM, soft hyphen. */
+const INVISIBLE = /^[\s\u00AD\u180E\u200B-\u200D\u2060\uFEFF]*$/;
+
+const Headline = z
+  .string()
+  .max(HEADLINE_MAX_CHARS)
+  .transform((s) => s.replace(CONTROL_CHARS, '').replace(/[\t\n\r]+/g, ' '));
 const Body = z
   .string()
   .min(1, 'must not be empty')
   .max(BODY_MAX_CHARS)
-  .refine((s) => s.trim().length > 0, 'must not be blank');
+  .transform((s) => s.replace(CONTROL_CHARS, ''))
+  .refine((s) => !INVISIBLE.test(s), 'must not be blank (only spaces or invisible characters)');
 const Limit = z.number().int().min(1).max(PAGE_LIMIT_MAX);
 
 export const BlogUpsertSchema = z.strictObject({

@@ -105,7 +105,8 @@ export class RedisStore implements Store {
   /** The latest Redis time at which a commit sent now may still run. */
   private async deadline(): Promise<number> {
     if (this.clockOffsetMs === null) await this.syncClock();
-    else if (monotonicMs() - this.clockSyncedAt > CLOCK_SYNC_INTERVAL_MS) void this.syncClock().catch(() => 0);
+    else if (monotonicMs() - this.clockSyncedAt > CLOCK_SYNC_INTERVAL_MS)
+      void this.syncClock().catch(() => 0);
     const offset = this.clockOffsetMs ?? 0;
     return Math.floor(monotonicMs() + offset + this.commandTimeoutMs * DEADLINE_SHARE);
   }
