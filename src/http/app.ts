@@ -26,7 +26,7 @@ export interface HttpAppOptions {
   editorWritesPerSecond: number;
   /** False while shutting down: /readyz answers 503. */
   accepting: () => boolean;
-  log: { error(obj: object, msg: string): void };
+  log: { error(obj: object, msg: string): void; debug(obj: object, msg: string): void };
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
