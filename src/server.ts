@@ -91,6 +91,8 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     authenticate,
     corsOrigins: config.corsOrigins,
     assetsDir: assetsDir(),
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
     metrics: () => metrics.render(),
     editorWritesPerSecond: config.editorWritesPerSecond,
     accepting: () => accepting,

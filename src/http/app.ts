@@ -21,6 +21,10 @@ export interface HttpAppOptions {
   corsOrigins: string[];
   /** Folder of the built browser bundles, served at /assets. */
   assetsDir: string;
+  /** PUBLIC_URL: the origin of every absolute URL in the pages; undefined = the request's (checked). */
+  publicUrl?: string | undefined;
+  /** TRUST_PROXY, express's `trust proxy`; false (the default) = never trust X-Forwarded-*. */
+  trustProxy?: number | string[] | false;
   metrics: () => Promise<{ contentType: string; body: string }>;
   /** Editor writes per editor per second (bursts of twice that); 0 = unlimited. */
   editorWritesPerSecond: number;
@@ -33,7 +37,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   const { service } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
 
   app.use(securityHeaders());
@@ -48,7 +52,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       bodyMaxBytes: HTTP_BODY_MAX_BYTES,
     }),
   );
-  app.use(pageRoutes({ service, assetsDir: options.assetsDir }));
+  app.use(pageRoutes({ service, assetsDir: options.assetsDir, publicUrl: options.publicUrl }));
   app.use(errorHandler({ bodyMaxBytes: HTTP_BODY_MAX_BYTES, log: options.log }));
   return app;
 }
