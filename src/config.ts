@@ -101,6 +101,10 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   PUBLIC_URL: PublicUrlSchema.optional(),
   TRUST_PROXY: TrustProxySchema.optional(),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^\S{16,4096}$/, 'must be 16+ characters without spaces')
+    .optional(),
   /** Not in the SPEC's table: how many events per blog are kept for resume (default 1,000). */
   RESUME_LOG_MAX_EVENTS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   /** Not in the SPEC's table: editor writes per second per connection/editor (bursts of 2×); 0 = unlimited. */
@@ -122,6 +126,8 @@ export interface Config {
   publicUrl: string | undefined;
   /** express's `trust proxy`: a hop count or addresses/subnets; false = never trust X-Forwarded-*. */
   trustProxy: number | string[] | false;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
   resumeLogMaxEvents: number;
   editorWritesPerSecond: number;
   redisCommandTimeoutMs: number;
@@ -152,6 +158,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     publicUrl: e.PUBLIC_URL,
     trustProxy: e.TRUST_PROXY ?? false,
+    metricsToken: e.METRICS_TOKEN,
     resumeLogMaxEvents: e.RESUME_LOG_MAX_EVENTS,
     editorWritesPerSecond: e.EDITOR_WRITES_PER_SECOND,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,

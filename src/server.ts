@@ -94,6 +94,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     publicUrl: config.publicUrl,
     trustProxy: config.trustProxy,
     metrics: () => metrics.render(),
+    metricsToken: config.metricsToken,
     editorWritesPerSecond: config.editorWritesPerSecond,
     accepting: () => accepting,
     log,

@@ -26,6 +26,8 @@ export interface HttpAppOptions {
   /** TRUST_PROXY, express's `trust proxy`; false (the default) = never trust X-Forwarded-*. */
   trustProxy?: number | string[] | false;
   metrics: () => Promise<{ contentType: string; body: string }>;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token; undefined = open. */
+  metricsToken?: string | undefined;
   /** Editor writes per editor per second (bursts of twice that); 0 = unlimited. */
   editorWritesPerSecond: number;
   /** False while shutting down: /readyz answers 503. */
@@ -42,7 +44,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   app.use(securityHeaders());
   app.use(cors(options.corsOrigins));
-  app.use(healthRoutes({ service, accepting: options.accepting, metrics: options.metrics }));
+  app.use(
+    healthRoutes({
+      service,
+      accepting: options.accepting,
+      metrics: options.metrics,
+      metricsToken: options.metricsToken,
+    }),
+  );
   app.use(
     '/api',
     apiRoutes({

@@ -141,4 +141,15 @@ describe('loadConfig', () => {
       expect(err.message).toContain('TRUST_PROXY');
     });
   });
+  describe('METRICS_TOKEN', () => {
+    it('is unset by default and needs 16+ characters', () => {
+      expect(loadConfig({}).metricsToken).toBeUndefined();
+      expect(loadConfig({ METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe(
+        'scrape-token-0123456789',
+      );
+      const err = rejection({ METRICS_TOKEN: 'short' });
+      expect(err.message).toContain('METRICS_TOKEN');
+      expect(err.message).not.toContain('short');
+    });
+  });
 });
