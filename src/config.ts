@@ -109,6 +109,8 @@ const EnvSchema = z.object({
   RESUME_LOG_MAX_EVENTS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   /** Not in the SPEC's table: editor writes per second per connection/editor (bursts of 2×); 0 = unlimited. */
   EDITOR_WRITES_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(20),
+  /** Not in the SPEC's table: API reads and pages per client address per second (bursts of 2×); 0 = unlimited. */
+  READER_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(20),
   /** Not in the SPEC's table: a Redis command unanswered this long fails; a write then answers `unavailable`. */
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
@@ -130,6 +132,7 @@ export interface Config {
   metricsToken: string | undefined;
   resumeLogMaxEvents: number;
   editorWritesPerSecond: number;
+  readerRequestsPerSecond: number;
   redisCommandTimeoutMs: number;
 }
 
@@ -161,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     metricsToken: e.METRICS_TOKEN,
     resumeLogMaxEvents: e.RESUME_LOG_MAX_EVENTS,
     editorWritesPerSecond: e.EDITOR_WRITES_PER_SECOND,
+    readerRequestsPerSecond: e.READER_REQUESTS_PER_SECOND,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
   };
 }

@@ -96,6 +96,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     metrics: () => metrics.render(),
     metricsToken: config.metricsToken,
     editorWritesPerSecond: config.editorWritesPerSecond,
+    readerRequestsPerSecond: config.readerRequestsPerSecond,
     accepting: () => accepting,
     log,
   });

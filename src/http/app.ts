@@ -7,6 +7,7 @@ import type { Authenticate } from '../auth.js';
 import type { Liveblog } from '../liveblog.js';
 import { errorHandler } from './error-handler.js';
 import { cors } from './middleware/cors.js';
+import { readerRateLimit } from './middleware/reader-rate-limit.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { apiRoutes } from './routes/api.js';
 import { healthRoutes } from './routes/health.js';
@@ -30,6 +31,8 @@ export interface HttpAppOptions {
   metricsToken?: string | undefined;
   /** Editor writes per editor per second (bursts of twice that); 0 = unlimited. */
   editorWritesPerSecond: number;
+  /** API reads and pages per client address per second (bursts of twice that); 0 = unlimited. */
+  readerRequestsPerSecond?: number;
   /** False while shutting down: /readyz answers 503. */
   accepting: () => boolean;
   log: { error(obj: object, msg: string): void; debug(obj: object, msg: string): void };
@@ -50,6 +53,13 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       accepting: options.accepting,
       metrics: options.metrics,
       metricsToken: options.metricsToken,
+    }),
+  );
+  // Health checks and metrics (above) and static assets are never counted; editor writes have their own.
+  app.use(
+    readerRateLimit({
+      requestsPerSecond: options.readerRequestsPerSecond ?? 0,
+      skip: (req) => req.path.startsWith('/assets/'),
     }),
   );
   app.use(

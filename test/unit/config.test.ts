@@ -152,4 +152,15 @@ describe('loadConfig', () => {
       expect(err.message).not.toContain('short');
     });
   });
+  describe('READER_REQUESTS_PER_SECOND', () => {
+    it('defaults to 20 per second, 0 = unlimited', () => {
+      expect(loadConfig({}).readerRequestsPerSecond).toBe(20);
+      expect(loadConfig({ READER_REQUESTS_PER_SECOND: '0' }).readerRequestsPerSecond).toBe(0);
+      expect(loadConfig({ READER_REQUESTS_PER_SECOND: '2.5' }).readerRequestsPerSecond).toBe(2.5);
+      expect(rejection({ READER_REQUESTS_PER_SECOND: '-1' }).message).toContain('READER_REQUESTS_PER_SECOND');
+      expect(rejection({ READER_REQUESTS_PER_SECOND: 'lots' }).message).toContain(
+        'READER_REQUESTS_PER_SECOND',
+      );
+    });
+  });
 });
