@@ -1,4 +1,5 @@
 /** The only reader of process.env (SPEC §1). Every value is validated; a bad one names its variable. */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -22,6 +23,61 @@ const EditorTokensSchema = z.string().transform((raw, ctx) => {
   return editors;
 });
 
+/** An http(s) origin, nothing more: no credentials, path, query or fragment; normalised by URL. */
+const PublicUrlSchema = z.string().transform((raw, ctx) => {
+  const message =
+    'must be an http(s) origin such as https://live.example.org (no path, query or credentials)';
+  let url: URL | undefined;
+  try {
+    url = /^https?:\/\/[^\s"'<>\\`]+$/i.test(raw) ? new URL(raw) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const bare =
+    url &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    !url.username &&
+    !url.password &&
+    url.pathname === '/' &&
+    !url.search &&
+    !url.hash &&
+    !raw.includes('?') &&
+    !raw.includes('#');
+  if (!url || !bare) {
+    ctx.addIssue({ code: 'custom', message });
+    return z.NEVER;
+  }
+  return url.origin;
+});
+
+/** proxy-addr's names for address ranges, accepted by express's `trust proxy`. */
+const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An address, `address/prefix-length` or a proxy-addr range name. */
+function isProxyAddress(item: string): boolean {
+  if (PROXY_RANGE_NAMES.includes(item)) return true;
+  const [address = '', prefix, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** A hop count, or comma-separated addresses/subnets: express's `trust proxy` (never `true`). */
+const TrustProxySchema = z.string().transform((raw, ctx): number | string[] => {
+  if (/^\d{1,3}$/.test(raw.trim())) return Number(raw.trim());
+  const items = raw.split(',').map((s) => s.trim());
+  if (items.length === 0 || !items.every(isProxyAddress)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'expected a hop count (e.g. 1) or comma-separated addresses/subnets (e.g. 10.0.0.1,10.1.0.0/16,loopback)',
+    });
+    return z.NEVER;
+  }
+  return items;
+});
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -43,10 +99,18 @@ const EnvSchema = z.object({
     .pipe(z.array(z.url()))
     .optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  PUBLIC_URL: PublicUrlSchema.optional(),
+  TRUST_PROXY: TrustProxySchema.optional(),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^\S{16,4096}$/, 'must be 16+ characters without spaces')
+    .optional(),
   /** Not in the SPEC's table: how many events per blog are kept for resume (default 1,000). */
   RESUME_LOG_MAX_EVENTS: z.coerce.number().int().min(10).max(1_000_000).default(1000),
   /** Not in the SPEC's table: editor writes per second per connection/editor (bursts of 2×); 0 = unlimited. */
   EDITOR_WRITES_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(20),
+  /** Not in the SPEC's table: API reads and pages per client address per second (bursts of 2×); 0 = unlimited. */
+  READER_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(20),
   /** Not in the SPEC's table: a Redis command unanswered this long fails; a write then answers `unavailable`. */
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
@@ -60,8 +124,15 @@ export interface Config {
   jwtSecret: string | undefined;
   corsOrigins: string[];
   logLevel: (typeof LOG_LEVELS)[number];
+  /** The public origin of every absolute URL in the pages; undefined = built from each request. */
+  publicUrl: string | undefined;
+  /** express's `trust proxy`: a hop count or addresses/subnets; false = never trust X-Forwarded-*. */
+  trustProxy: number | string[] | false;
+  /** When set, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken: string | undefined;
   resumeLogMaxEvents: number;
   editorWritesPerSecond: number;
+  readerRequestsPerSecond: number;
   redisCommandTimeoutMs: number;
 }
 
@@ -88,8 +159,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jwtSecret: e.JWT_SECRET,
     corsOrigins: e.CORS_ORIGINS ?? [],
     logLevel: e.LOG_LEVEL,
+    publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY ?? false,
+    metricsToken: e.METRICS_TOKEN,
     resumeLogMaxEvents: e.RESUME_LOG_MAX_EVENTS,
     editorWritesPerSecond: e.EDITOR_WRITES_PER_SECOND,
+    readerRequestsPerSecond: e.READER_REQUESTS_PER_SECOND,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
   };
 }

@@ -27,6 +27,10 @@ import { createEntryCommit, deleteEntryCommit, updateEntryCommit, upsertBlogComm
 export { IDEMPOTENCY_TTL_SECONDS } from './commits.js';
 /** Retries of an optimistic write that lost a race and did not ask for a specific version. */
 const WRITE_ATTEMPTS_MAX = 8;
+/** Events in one catch-up answer (SPEC §9: bounded; the client continues from its cursor). */
+export const CATCH_UP_EVENTS_MAX = 100;
+/** Bytes of event JSON in one catch-up answer; the event that crosses it goes in the next answer. */
+export const CATCH_UP_BYTES_MAX = 1024 * 1024;
 
 export type Editor = Author;
 
@@ -279,26 +283,34 @@ export class Liveblog {
     };
   }
 
-  /** Catch-up for pollers (HTTP GET events). */
+  /**
+   * Catch-up for pollers (HTTP GET events), bounded (SPEC §9): at most CATCH_UP_EVENTS_MAX events and
+   * about CATCH_UP_BYTES_MAX of their JSON (always at least one event). `cursor`/`seq` are those of the
+   * last event included; `hasMore` says whether to ask again from there.
+   */
   async eventsAfter(
     blogId: string,
     cursor: string | undefined,
   ): Promise<
-    | { resumed: true; events: LiveEvent[]; cursor: string; seq: number }
+    | { resumed: true; events: LiveEvent[]; cursor: string; seq: number; hasMore: boolean }
     | { resumed: false; cursor: string; seq: number }
   > {
     BlogIdSchema.parse(blogId);
     const head = await this.store.head(blogId);
     if (!head) throw new AppError('not_found', `blog ${blogId} does not exist`);
     const c = cursor ? parseCursor(cursor) : null;
-    const events = c ? await this.store.readEvents(blogId, c.epoch, c.seq) : null;
-    if (c && events) {
+    // The store reads every held event after the cursor (its log is bounded by RESUME_LOG_MAX_EVENTS);
+    // the answer is cut here.
+    const held = c ? await this.store.readEvents(blogId, c.epoch, c.seq) : null;
+    if (c && held) {
+      const events = boundedPrefix(held);
       const last = events[events.length - 1];
       return {
         resumed: true,
         events,
         cursor: formatCursor(c.epoch, last?.seq ?? c.seq),
         seq: last?.seq ?? c.seq,
+        hasMore: events.length < held.length,
       };
     }
     return { resumed: false, cursor: formatCursor(head.epoch, head.seq), seq: head.seq };
@@ -312,6 +324,19 @@ export class Liveblog {
       return false;
     }
   }
+}
+
+/** The longest prefix of `events` within CATCH_UP_EVENTS_MAX and CATCH_UP_BYTES_MAX, never empty. */
+function boundedPrefix(events: LiveEvent[]): LiveEvent[] {
+  let bytes = 0;
+  let count = 0;
+  for (const event of events) {
+    if (count === CATCH_UP_EVENTS_MAX) break;
+    bytes += Buffer.byteLength(JSON.stringify(event));
+    if (count > 0 && bytes > CATCH_UP_BYTES_MAX) break;
+    count += 1;
+  }
+  return count === events.length ? events : events.slice(0, count);
 }
 
 function conflict(entryId: string, currentVersion?: number): AppError {

@@ -14,6 +14,7 @@ import { Server as SocketServer } from 'socket.io';
 import { createAuthenticator } from './auth.js';
 import type { Config } from './config.js';
 import { createHttpApp, HTTP_BODY_MAX_BYTES } from './http/app.js';
+import { httpServerOptions, HTTP_TIMEOUTS, type HttpTimeouts } from './http/server-timeouts.js';
 import { LiveHub } from './live/live-hub.js';
 import { Liveblog } from './liveblog.js';
 import { Fanout } from './realtime/fanout.js';
@@ -53,6 +54,8 @@ export interface LiveblogServer {
 export interface ServerOptions {
   logger?: Logger;
   instanceId?: string;
+  /** How long a request may take to arrive; default HTTP_TIMEOUTS (10 s headers, 30 s in all). */
+  httpTimeouts?: HttpTimeouts;
 }
 
 /** `public/` of the package, whether this runs from `dist/src/` or from `src/` (tsx, vitest). */
@@ -88,12 +91,16 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     authenticate,
     corsOrigins: config.corsOrigins,
     assetsDir: assetsDir(),
+    publicUrl: config.publicUrl,
+    trustProxy: config.trustProxy,
     metrics: () => metrics.render(),
+    metricsToken: config.metricsToken,
     editorWritesPerSecond: config.editorWritesPerSecond,
+    readerRequestsPerSecond: config.readerRequestsPerSecond,
     accepting: () => accepting,
     log,
   });
-  const http: HttpServer = createHttpServer(app);
+  const http: HttpServer = createHttpServer(httpServerOptions(options.httpTimeouts ?? HTTP_TIMEOUTS), app);
   const sockets = new Set<NetSocket>();
   http.on('connection', (s: NetSocket) => {
     sockets.add(s);

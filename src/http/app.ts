@@ -7,6 +7,7 @@ import type { Authenticate } from '../auth.js';
 import type { Liveblog } from '../liveblog.js';
 import { errorHandler } from './error-handler.js';
 import { cors } from './middleware/cors.js';
+import { readerRateLimit } from './middleware/reader-rate-limit.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { apiRoutes } from './routes/api.js';
 import { healthRoutes } from './routes/health.js';
@@ -21,24 +22,46 @@ export interface HttpAppOptions {
   corsOrigins: string[];
   /** Folder of the built browser bundles, served at /assets. */
   assetsDir: string;
+  /** PUBLIC_URL: the origin of every absolute URL in the pages; undefined = the request's (checked). */
+  publicUrl?: string | undefined;
+  /** TRUST_PROXY, express's `trust proxy`; false (the default) = never trust X-Forwarded-*. */
+  trustProxy?: number | string[] | false;
   metrics: () => Promise<{ contentType: string; body: string }>;
+  /** METRICS_TOKEN: when set, /metrics needs it as a bearer token; undefined = open. */
+  metricsToken?: string | undefined;
   /** Editor writes per editor per second (bursts of twice that); 0 = unlimited. */
   editorWritesPerSecond: number;
+  /** API reads and pages per client address per second (bursts of twice that); 0 = unlimited. */
+  readerRequestsPerSecond?: number;
   /** False while shutting down: /readyz answers 503. */
   accepting: () => boolean;
-  log: { error(obj: object, msg: string): void };
+  log: { error(obj: object, msg: string): void; debug(obj: object, msg: string): void };
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
   const { service } = options;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
 
   app.use(securityHeaders());
   app.use(cors(options.corsOrigins));
-  app.use(healthRoutes({ service, accepting: options.accepting, metrics: options.metrics }));
+  app.use(
+    healthRoutes({
+      service,
+      accepting: options.accepting,
+      metrics: options.metrics,
+      metricsToken: options.metricsToken,
+    }),
+  );
+  // Health checks and metrics (above) and static assets are never counted; editor writes have their own.
+  app.use(
+    readerRateLimit({
+      requestsPerSecond: options.readerRequestsPerSecond ?? 0,
+      skip: (req) => req.path.startsWith('/assets/'),
+    }),
+  );
   app.use(
     '/api',
     apiRoutes({
@@ -48,7 +71,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       bodyMaxBytes: HTTP_BODY_MAX_BYTES,
     }),
   );
-  app.use(pageRoutes({ service, assetsDir: options.assetsDir }));
+  app.use(pageRoutes({ service, assetsDir: options.assetsDir, publicUrl: options.publicUrl }));
   app.use(errorHandler({ bodyMaxBytes: HTTP_BODY_MAX_BYTES, log: options.log }));
   return app;
 }

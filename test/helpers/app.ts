@@ -24,6 +24,7 @@ export async function startApp(
     LOG_LEVEL: 'error',
     // Suites write far faster than any editor; tests of the limit set it explicitly.
     EDITOR_WRITES_PER_SECOND: '0',
+    READER_REQUESTS_PER_SECOND: '0',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.prefix ? { REDIS_PREFIX: options.prefix } : {}),
     ...options.env,

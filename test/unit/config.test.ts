@@ -80,4 +80,87 @@ describe('loadConfig', () => {
     const err = rejection({ EDITOR_TOKENS: 'Alice:tiny' });
     expect(err.message).not.toContain('tiny');
   });
+
+  describe('PUBLIC_URL', () => {
+    it('is unset by default and keeps only the origin of an http(s) URL', () => {
+      expect(loadConfig({}).publicUrl).toBeUndefined();
+      expect(loadConfig({ PUBLIC_URL: 'https://live.example.org' }).publicUrl).toBe(
+        'https://live.example.org',
+      );
+      expect(loadConfig({ PUBLIC_URL: 'https://Live.Example.org/' }).publicUrl).toBe(
+        'https://live.example.org',
+      );
+      expect(loadConfig({ PUBLIC_URL: 'http://127.0.0.1:8080' }).publicUrl).toBe('http://127.0.0.1:8080');
+    });
+
+    it.each([
+      'javascript:alert(1)',
+      'ftp://live.example.org',
+      'live.example.org',
+      'https://live.example.org/blogs',
+      'https://live.example.org/?q=1',
+      'https://live.example.org/#x',
+      'https://user:pass@live.example.org',
+      'https://live.example.org"><script>',
+    ])('rejects %s', (value) => {
+      const err = rejection({ PUBLIC_URL: value });
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err.message).toContain('PUBLIC_URL');
+    });
+  });
+
+  describe('TRUST_PROXY', () => {
+    it('is never trusting by default', () => {
+      expect(loadConfig({}).trustProxy).toBe(false);
+    });
+
+    it('takes a hop count or comma-separated addresses, subnets and proxy-addr names', () => {
+      expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+      expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+      expect(loadConfig({ TRUST_PROXY: '10.0.0.1, 192.168.0.0/16,loopback,fd00::/8' }).trustProxy).toEqual([
+        '10.0.0.1',
+        '192.168.0.0/16',
+        'loopback',
+        'fd00::/8',
+      ]);
+    });
+
+    it.each([
+      'true',
+      'yes',
+      '-1',
+      '1.5',
+      '10.0.0.0/33',
+      '10.0.0.300',
+      'example.org',
+      '10.0.0.1,,',
+      'fd00::/129',
+    ])('rejects %s', (value) => {
+      const err = rejection({ TRUST_PROXY: value });
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err.message).toContain('TRUST_PROXY');
+    });
+  });
+  describe('METRICS_TOKEN', () => {
+    it('is unset by default and needs 16+ characters', () => {
+      expect(loadConfig({}).metricsToken).toBeUndefined();
+      expect(loadConfig({ METRICS_TOKEN: 'scrape-token-0123456789' }).metricsToken).toBe(
+        'scrape-token-0123456789',
+      );
+      const err = rejection({ METRICS_TOKEN: 'short' });
+      expect(err.message).toContain('METRICS_TOKEN');
+      expect(err.message).not.toContain('short');
+    });
+  });
+  describe('READER_REQUESTS_PER_SECOND', () => {
+    it('defaults to 20 per second, 0 = unlimited', () => {
+      expect(loadConfig({}).readerRequestsPerSecond).toBe(20);
+      expect(loadConfig({ READER_REQUESTS_PER_SECOND: '0' }).readerRequestsPerSecond).toBe(0);
+      expect(loadConfig({ READER_REQUESTS_PER_SECOND: '2.5' }).readerRequestsPerSecond).toBe(2.5);
+      expect(rejection({ READER_REQUESTS_PER_SECOND: '-1' }).message).toContain('READER_REQUESTS_PER_SECOND');
+      expect(rejection({ READER_REQUESTS_PER_SECOND: 'lots' }).message).toContain(
+        'READER_REQUESTS_PER_SECOND',
+      );
+    });
+  });
 });

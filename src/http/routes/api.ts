@@ -44,7 +44,9 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
     authenticate: options.authenticate,
     writesPerSecond: options.editorWritesPerSecond,
   });
-  api.use(express.json({ limit: options.bodyMaxBytes, type: () => true }));
+  // Editor routes read the body only once the token is checked (editorOnly, then json): an anonymous
+  // client never gets its body read or parsed, and its answer closes the connection (error-handler.ts).
+  const json = express.json({ limit: options.bodyMaxBytes, type: () => true });
 
   api.get('/blogs', async (_req, res) => {
     res.json({ blogs: await service.listBlogs() });
@@ -60,7 +62,7 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
     const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
     res.json(await service.eventsAfter(req.params.blogId, cursor));
   });
-  api.put('/blogs/:blogId', editorOnly, async (req, res: Response<unknown, EditorLocals>) => {
+  api.put('/blogs/:blogId', editorOnly, json, async (req, res: Response<unknown, EditorLocals>) => {
     const input = body(req);
     if (input.id !== undefined && input.id !== req.params.blogId) {
       throw new AppError('invalid', 'id in the body differs from the URL', [
@@ -70,7 +72,7 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
     const { blog, created } = await service.upsertBlog(editorOf(res), { ...input, id: req.params.blogId });
     res.status(created ? 201 : 200).json({ blog });
   });
-  api.post('/blogs/:blogId/entries', editorOnly, async (req, res: Response<unknown, EditorLocals>) => {
+  api.post('/blogs/:blogId/entries', editorOnly, json, async (req, res: Response<unknown, EditorLocals>) => {
     const key = req.get('Idempotency-Key');
     const input = {
       ...body(req),
@@ -83,6 +85,7 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
   api.patch(
     '/blogs/:blogId/entries/:entryId',
     editorOnly,
+    json,
     async (req, res: Response<unknown, EditorLocals>) => {
       const version = ifMatchVersion(req.get('If-Match'));
       const input = {

@@ -1,23 +1,25 @@
 /** The server-rendered HTML pages (SPEC §5, §7) and the browser bundles under /assets. */
-import express, { type Request, type Router } from 'express';
+import express, { type Router } from 'express';
 import { existsSync } from 'node:fs';
 import { toErrorBody } from '../../errors.js';
 import type { Liveblog } from '../../liveblog.js';
 import { sendPage } from '../middleware/security-headers.js';
+import { publicOrigin } from '../public-origin.js';
 import { renderBlogPage, renderConsolePage, renderIndexPage, renderNotFoundPage } from '../pages.js';
 
 export interface PageRoutesOptions {
   service: Liveblog;
   /** Folder of the built browser bundles, served at /assets (when it exists). */
   assetsDir: string;
+  /** PUBLIC_URL: the origin of every absolute URL in the pages; undefined = the request's (checked). */
+  publicUrl: string | undefined;
 }
-
-const origin = (req: Request): string => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
 
 /** Mounted last: its fallback answers every other path with the 404 page. */
 export function pageRoutes(options: PageRoutesOptions): Router {
   const { service } = options;
   const router = express.Router();
+  const origin = publicOrigin(options.publicUrl);
   if (existsSync(options.assetsDir)) {
     router.use('/assets', express.static(options.assetsDir, { maxAge: '5m', fallthrough: false }));
   }

@@ -21,7 +21,7 @@ async function start(writesPerSecond: number): Promise<TinyApp> {
       res.json({ editor: editorOf(res) });
     },
   );
-  e.use(errorHandler({ bodyMaxBytes: 1024, log: { error: () => undefined } }));
+  e.use(errorHandler({ bodyMaxBytes: 1024, log: { error: () => undefined, debug: () => undefined } }));
   return serve(e);
 }
 

@@ -4,10 +4,12 @@ import { z } from 'zod';
 import { AppError } from '../../../src/errors.js';
 import { errorHandler } from '../../../src/http/error-handler.js';
 import { serve, type TinyApp } from '../../helpers/tiny-app.js';
+import { within } from '../../helpers/wait.js';
 
 describe('the error handler', () => {
   let app: TinyApp;
   const logged: { obj: object; msg: string }[] = [];
+  const debugged: { obj: object; msg: string }[] = [];
   beforeAll(async () => {
     const e = express();
     e.post('/json', express.json({ limit: 64 }), (req, res) => {
@@ -32,10 +34,21 @@ describe('the error handler', () => {
     e.get('/bug', () => {
       throw new Error('secret detail');
     });
+    e.get('/bad-escape/:id', (req, res) => {
+      res.json({ id: req.params.id });
+    });
+    e.get('/bug-after-headers', (_req, res) => {
+      res.status(200).type('text/plain');
+      res.write('partial answer');
+      throw new Error('failed half-way');
+    });
     e.use(
       errorHandler({
         bodyMaxBytes: 64,
-        log: { error: (obj, msg) => logged.push({ obj, msg }) },
+        log: {
+          error: (obj, msg) => logged.push({ obj, msg }),
+          debug: (obj, msg) => debugged.push({ obj, msg }),
+        },
       }),
     );
     app = await serve(e);
@@ -115,5 +128,41 @@ describe('the error handler', () => {
     expect(logged).toHaveLength(1);
     expect(logged[0]?.msg).toBe('request failed');
     expect(logged[0]?.obj).toMatchObject({ path: '/bug' });
+  });
+
+  it('maps a transport error with a 4xx status (a malformed percent escape) to 400 invalid, logged at debug only', async () => {
+    logged.length = 0;
+    debugged.length = 0;
+    const { status, body } = await get('/bad-escape/%E0%A4%A');
+    expect(status).toBe(400);
+    expect(body).toEqual({ error: { code: 'invalid', message: 'malformed percent-encoding in the URL' } });
+    expect(logged).toEqual([]);
+    expect(debugged).toHaveLength(1);
+  });
+
+  it('maps an unsupported charset or Content-Encoding to 400 invalid, logged at debug only', async () => {
+    logged.length = 0;
+    const variants: Record<string, string>[] = [
+      { 'content-type': 'application/json; charset=ebcdic' },
+      { 'content-type': 'application/json', 'content-encoding': 'x-unknown' },
+      { 'content-type': 'application/json', 'content-encoding': 'br' },
+    ];
+    for (const headers of variants) {
+      const res = await fetch(`${app.url}/json`, { method: 'POST', headers, body: '{}' });
+      expect(res.status, JSON.stringify(headers)).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid' } });
+    }
+    expect(logged).toEqual([]);
+  });
+
+  it('hands an error after the headers were sent to express, which ends the response', async () => {
+    logged.length = 0;
+    const res = await fetch(`${app.url}/bug-after-headers`);
+    expect(res.status).toBe(200);
+    // The answer is cut off (the connection is destroyed), never left hanging.
+    await expect(within(5000, 'the end of the answer', res.text())).rejects.toThrow(
+      /terminated|aborted|closed/i,
+    );
+    expect(logged).toHaveLength(1);
   });
 });
