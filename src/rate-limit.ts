@@ -21,24 +21,3 @@ export class TokenBucket {
     return true;
   }
 }
-
-/** One bucket per key (e.g. per editor), forgotten after a quiet minute. */
-export class KeyedRateLimiter {
-  private readonly buckets = new Map<string, { bucket: TokenBucket; seen: number }>();
-
-  constructor(private readonly ratePerSecond: number) {}
-
-  take(key: string): boolean {
-    const now = Date.now();
-    if (this.buckets.size > 10_000) {
-      for (const [k, v] of this.buckets) if (now - v.seen > 60_000) this.buckets.delete(k);
-    }
-    let row = this.buckets.get(key);
-    if (!row) {
-      row = { bucket: new TokenBucket(this.ratePerSecond), seen: now };
-      this.buckets.set(key, row);
-    }
-    row.seen = now;
-    return row.bucket.take();
-  }
-}

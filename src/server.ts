@@ -83,6 +83,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   const storage = connectStore(config, log, telemetry);
   const { store, bus } = storage;
   const service = new Liveblog(store, { telemetry });
+  const writeLimiter = storage.writeLimiter(config.editorWritesPerSecond);
 
   // ---- transports ----
   let accepting = false;
@@ -95,7 +96,8 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     trustProxy: config.trustProxy,
     metrics: () => metrics.render(),
     metricsToken: config.metricsToken,
-    editorWritesPerSecond: config.editorWritesPerSecond,
+    writeLimiter,
+    onRateLimited: (who) => telemetry.rateLimited(who),
     readerRequestsPerSecond: config.readerRequestsPerSecond,
     accepting: () => accepting,
     log,
@@ -123,8 +125,8 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   });
   attachGateway(
     io,
-    { service, live, fanout, authenticate, log, telemetry },
-    { editorWritesPerSecond: config.editorWritesPerSecond },
+    { service, live, fanout, authenticate, log, telemetry, writeLimiter },
+    { readerRequestsPerSecond: config.readerRequestsPerSecond },
   );
   metrics.countSockets(() => io.engine.clientsCount);
   metrics.gauges({
@@ -167,6 +169,9 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
         service.drain(),
         new Promise((resolve) => setTimeout(resolve, SHUTDOWN_TIMEOUT_MS / 2)),
       ]);
+      // A finished write's acknowledgement is a few promise steps behind it: let them all run (they are
+      // microtasks, so one turn of the event loop suffices) before the transports close.
+      await new Promise((resolve) => setImmediate(resolve));
       // Close the transports without a Socket.IO "disconnect" packet, so clients reconnect by themselves
       // (to another instance, when there is one) and resume from their cursors.
       await io.close();

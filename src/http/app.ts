@@ -2,6 +2,7 @@
  * The express app (SPEC §5): composes the middlewares and routers. Errors from any route go through one
  * middleware (error-handler.ts) that maps them to the SPEC's JSON and statuses.
  */
+import type { WriteLimiter } from '../write-limit.js';
 import express from 'express';
 import type { Authenticate } from '../auth.js';
 import type { Liveblog } from '../liveblog.js';
@@ -30,7 +31,10 @@ export interface HttpAppOptions {
   /** METRICS_TOKEN: when set, /metrics needs it as a bearer token; undefined = open. */
   metricsToken?: string | undefined;
   /** Editor writes per editor per second (bursts of twice that); 0 = unlimited. */
-  editorWritesPerSecond: number;
+  /** Each editor's write budget (EDITOR_WRITES_PER_SECOND), shared across connections and instances. */
+  writeLimiter: WriteLimiter;
+  /** Told of each rate-limit refusal (for metrics). */
+  onRateLimited?: (who: 'reader' | 'editor') => void;
   /** API reads and pages per client address per second (bursts of twice that); 0 = unlimited. */
   readerRequestsPerSecond?: number;
   /** False while shutting down: /readyz answers 503. */
@@ -60,6 +64,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     readerRateLimit({
       requestsPerSecond: options.readerRequestsPerSecond ?? 0,
       skip: (req) => req.path.startsWith('/assets/'),
+      onLimited: () => options.onRateLimited?.('reader'),
     }),
   );
   app.use(
@@ -67,7 +72,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     apiRoutes({
       service,
       authenticate: options.authenticate,
-      editorWritesPerSecond: options.editorWritesPerSecond,
+      writeLimiter: options.writeLimiter,
+      onLimited: () => options.onRateLimited?.('editor'),
       bodyMaxBytes: HTTP_BODY_MAX_BYTES,
     }),
   );

@@ -6,7 +6,7 @@
 import type { Namespace } from 'socket.io';
 import { expired, type Authenticate } from '../auth.js';
 import { AppError } from '../errors.js';
-import { TokenBucket } from '../rate-limit.js';
+import type { WriteLimiter } from '../write-limit.js';
 import type {
   ClientToServerEvents,
   InterServerEvents,
@@ -28,8 +28,8 @@ export const EDITOR_EVENTS = [
 
 export interface EditorDeps extends ReaderDeps {
   authenticate: Authenticate;
-  /** Editor writes per socket per second, sustained (bursts of twice that); 0 = unlimited. */
-  writesPerSecond: number;
+  /** Each editor's write budget, shared by its connections on every instance. */
+  writeLimiter: WriteLimiter;
 }
 
 export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void {
@@ -59,7 +59,6 @@ export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void 
     }
     wireReader(socket, deps);
     answers.refuseUnknown(socket, EDITOR_EVENTS);
-    const bucket = new TokenBucket(deps.writesPerSecond);
     /** The listener of a write: as any request, checked for an expired token and rate-limited. */
     const write = <A>(event: string, handler: (payload: unknown) => Promise<A>) =>
       answers.answering<A>(socket, event, (payload) => {
@@ -68,11 +67,11 @@ export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void 
           setImmediate(() => socket.disconnect(true));
           return Promise.reject(new AppError('unauthorized', 'the token has expired; sign in again'));
         }
-        if (!bucket.take()) {
+        return deps.writeLimiter.take(editor.id).then((allowed) => {
+          if (allowed) return handler(payload);
           telemetry.rateLimited('editor');
-          return Promise.reject(new AppError('rate_limited', 'too many writes; slow down'));
-        }
-        return handler(payload);
+          throw new AppError('rate_limited', 'too many writes; slow down');
+        });
       });
     socket.on(
       'blog:upsert',

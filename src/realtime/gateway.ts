@@ -4,6 +4,7 @@
  * malformed or unknown event harms nobody else.
  */
 import type { Authenticate } from '../auth.js';
+import type { WriteLimiter } from '../write-limit.js';
 import type { LiveHub } from '../live/live-hub.js';
 import type { Liveblog } from '../liveblog.js';
 import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
@@ -16,8 +17,6 @@ import type { GatewayLog, GatewayServer, ReaderNamespace } from './types.js';
 export type { GatewayServer } from './types.js';
 
 export interface GatewayOptions {
-  /** Editor writes allowed per socket per second, sustained (a burst of twice that); 0 = unlimited. Default 20. */
-  editorWritesPerSecond?: number;
   /** Reader requests allowed per socket per second, sustained (a burst of twice that); 0 = unlimited. Default 10. */
   readerRequestsPerSecond?: number;
 }
@@ -29,6 +28,8 @@ export interface GatewayDeps {
   authenticate: Authenticate;
   log: GatewayLog;
   telemetry?: Telemetry;
+  /** Each editor's write budget, shared by its connections on every instance. */
+  writeLimiter: WriteLimiter;
 }
 
 export function attachGateway(io: GatewayServer, deps: GatewayDeps, options: GatewayOptions = {}): void {
@@ -49,6 +50,6 @@ export function attachGateway(io: GatewayServer, deps: GatewayDeps, options: Gat
   attachEditors(io.of('/editor'), {
     ...readerDeps,
     authenticate: deps.authenticate,
-    writesPerSecond: options.editorWritesPerSecond ?? 20,
+    writeLimiter: deps.writeLimiter,
   });
 }

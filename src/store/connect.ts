@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
+import { createWriteLimiter, type WriteLimiter } from '../write-limit.js';
 import { guardStore, type StoreHealth } from './guarded-store.js';
 import { MemoryBus, MemoryStore } from './memory-store.js';
 import { RedisBus, RedisStore } from './redis-store.js';
@@ -32,6 +33,8 @@ export interface StoreConnection {
   start(): Promise<void>;
   /** Closes the bus, then the store, and with them their Redis clients. */
   close(): Promise<void>;
+  /** A per-editor write limit shared by every instance on this store (in memory without Redis). */
+  writeLimiter(writesPerSecond: number): WriteLimiter;
 }
 
 /** Fail a command fast rather than queue it while Redis is away; reconnect with capped, jittered backoff. */
@@ -104,6 +107,13 @@ export function connectStore(
     async close() {
       await bus.close();
       await store.close();
+    },
+    writeLimiter(writesPerSecond) {
+      const commands = clients[0];
+      return createWriteLimiter(
+        writesPerSecond,
+        commands ? { client: commands, prefix: config.redisPrefix } : undefined,
+      );
     },
   };
 }

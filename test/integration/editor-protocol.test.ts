@@ -34,7 +34,8 @@ beforeAll(async () => {
   app = await startApp({
     redisUrl: inject('redisUrl'),
     prefix,
-    env: { JWT_SECRET, EDITOR_WRITES_PER_SECOND: '20' },
+    // The write limit is per editor across connections; its own describe below starts an app with it.
+    env: { JWT_SECRET, EDITOR_WRITES_PER_SECOND: '0' },
   });
 });
 afterAll(async () => {
@@ -44,7 +45,7 @@ afterEach(() => {
   for (const s of opened.splice(0)) s.close();
 });
 
-/** A fresh editor socket per test, so the per-socket write rate limit never spills between tests. */
+/** A fresh editor socket per test. */
 async function editorSocket(token = EDITOR_TOKEN): Promise<EditorSocket> {
   const socket = await connectEditor(app.url, token);
   opened.push(socket);
@@ -550,11 +551,28 @@ describe('editors as readers', () => {
 });
 
 describe('write rate limit', () => {
+  let limited: TestApp;
+  beforeAll(async () => {
+    limited = await startApp({
+      redisUrl: inject('redisUrl'),
+      prefix,
+      env: { JWT_SECRET, EDITOR_WRITES_PER_SECOND: '20' },
+    });
+  });
+  afterAll(async () => {
+    await limited.stop();
+  });
+
   it('a flood of 100 creates gets some rate_limited acks, and every accepted one is exactly one event', async () => {
     const other = await editorSocket(SECOND_EDITOR_TOKEN);
     const blogId = await newBlog(app, { editor: other });
     const { log, ack: snap } = await watch(blogId);
-    const editor = await editorSocket(); // a full bucket: a burst of 40
+    // A fresh editor on the limited instance: a full budget, a burst of 40.
+    const editor = await connectEditor(
+      limited.url,
+      await jwt({ sub: uniqueId('flooder'), name: 'Flooder' }, '5m'),
+    );
+    opened.push(editor);
     const acks = await Promise.all(
       Array.from({ length: 100 }, (_, i) => call(editor, 'entry:create', { blogId, body: `flood ${i}` })),
     );

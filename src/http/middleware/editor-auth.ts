@@ -6,26 +6,30 @@ import type { NextFunction, Request, Response } from 'express';
 import { bearerToken, type Authenticate } from '../../auth.js';
 import { AppError } from '../../errors.js';
 import type { Editor } from '../../liveblog.js';
-import { KeyedRateLimiter } from '../../rate-limit.js';
+import type { WriteLimiter } from '../../write-limit.js';
 
 export type EditorLocals = { editor?: Editor };
 
 export interface EditorAuthOptions {
   authenticate: Authenticate;
-  /** Writes per editor per second (bursts of twice that); 0 = unlimited. */
-  writesPerSecond: number;
+  /** Each editor's write budget, shared by its connections on every instance. */
+  writeLimiter: WriteLimiter;
+  /** Told of each refusal (for metrics). */
+  onLimited?: () => void;
 }
 
 export function editorAuth(
   options: EditorAuthOptions,
 ): (req: Request, res: Response<unknown, EditorLocals>, next: NextFunction) => Promise<void> {
-  const limiter = new KeyedRateLimiter(options.writesPerSecond);
   return async (req, res, next) => {
     const editor = await options.authenticate(bearerToken(req.headers.authorization));
     if (!editor) {
       throw new AppError('unauthorized', 'a valid editor token is required (Authorization: Bearer …)');
     }
-    if (!limiter.take(editor.id)) throw new AppError('rate_limited', 'too many writes; slow down');
+    if (!(await options.writeLimiter.take(editor.id))) {
+      options.onLimited?.();
+      throw new AppError('rate_limited', 'too many writes; slow down');
+    }
     res.locals.editor = editor;
     next();
   };

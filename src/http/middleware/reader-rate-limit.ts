@@ -17,6 +17,8 @@ export interface ReaderRateLimitOptions {
   requestsPerSecond: number;
   /** Requests that are never counted. */
   skip?: (req: Request) => boolean;
+  /** Told of each refusal (for metrics). */
+  onLimited?: () => void;
 }
 
 /** The eight hextets of an IPv6 address (an embedded dotted IPv4 tail counts as two). */
@@ -59,6 +61,7 @@ export function readerRateLimit(options: ReaderRateLimitOptions): RequestHandler
     } catch (refusal) {
       // The library rejects with a RateLimiterRes when over the limit, and with an Error otherwise.
       if (!(refusal instanceof RateLimiterRes)) throw refusal;
+      options.onLimited?.();
       res.setHeader('Retry-After', String(Math.max(1, Math.ceil(refusal.msBeforeNext / 1000))));
       throw new AppError('rate_limited', 'too many requests from this address; slow down');
     }

@@ -1,4 +1,5 @@
 /** The JSON API under /api (SPEC §5): reads for anyone, writes for editors. */
+import type { WriteLimiter } from '../../write-limit.js';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Authenticate } from '../../auth.js';
 import { AppError } from '../../errors.js';
@@ -10,7 +11,8 @@ export interface ApiRoutesOptions {
   service: Liveblog;
   authenticate: Authenticate;
   /** Editor writes per editor per second (bursts of twice that); 0 = unlimited. */
-  editorWritesPerSecond: number;
+  writeLimiter: WriteLimiter;
+  onLimited?: () => void;
   /** Largest request body; larger is `too_large`. */
   bodyMaxBytes: number;
 }
@@ -42,7 +44,8 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
   const api = express.Router();
   const editorOnly = editorAuth({
     authenticate: options.authenticate,
-    writesPerSecond: options.editorWritesPerSecond,
+    writeLimiter: options.writeLimiter,
+    ...(options.onLimited ? { onLimited: options.onLimited } : {}),
   });
   // Editor routes read the body only once the token is checked (editorOnly, then json): an anonymous
   // client never gets its body read or parsed, and its answer closes the connection (error-handler.ts).

@@ -1,3 +1,4 @@
+import { createWriteLimiter } from '../../../src/write-limit.js';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthenticator } from '../../../src/auth.js';
@@ -16,7 +17,7 @@ async function start(writesPerSecond: number): Promise<TinyApp> {
   const e = express();
   e.post(
     '/write',
-    editorAuth({ authenticate, writesPerSecond }),
+    editorAuth({ authenticate, writeLimiter: createWriteLimiter(writesPerSecond) }),
     (_req, res: express.Response<unknown, EditorLocals>) => {
       res.json({ editor: editorOf(res) });
     },
