@@ -484,6 +484,8 @@ describe('pinning', () => {
       [snap.seq + 2, 'entry.updated', b.id, true],
     ]);
     await call(editor, 'entry:update', { blogId, entryId: b.id, pinned: false });
+    // A new subscriber is answered from this instance's live cache: once the change is live here.
+    await log.waitFor(3, blogId);
     expect((await watch(blogId)).ack.pinned).toBeNull();
   });
 
