@@ -14,7 +14,6 @@ import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
 import { KeyEvents } from './reader/key-events.js';
 
-type InitialState = BlogPage;
 
 interface EntriesAnswer {
   ok: boolean;
@@ -29,7 +28,7 @@ const ANNOUNCE_DEBOUNCE_MS = 800;
 /** How many "load older" pages a jump to a key event may fetch before giving up. */
 const JUMP_MAX_PAGES = 25;
 
-const state = JSON.parse(byId('liveblog-state', HTMLScriptElement).textContent ?? '{}') as InitialState;
+const state = JSON.parse(byId('liveblog-state', HTMLScriptElement).textContent ?? '{}') as BlogPage;
 const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]');
 const pageUrl = canonical?.href ?? `${location.origin}${location.pathname}`;
 const blogId = state.blog.id;

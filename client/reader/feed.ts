@@ -3,7 +3,7 @@
  * New entries are held back (behind the "N new updates" button) while the reader is scrolled down or
  * the tab is hidden, so the text being read never moves.
  */
-import type { Blog, Entry, LiveEvent } from '../../src/schema.js';
+import type { Blog, BlogPage, Entry, LiveEvent } from '../../src/schema.js';
 import { prefersReducedMotion } from '../lib/dom.js';
 import { isNewer, newestFirst } from '../../src/shared/presentation.js';
 import { buildEntry } from './entry-view.js';
@@ -14,12 +14,8 @@ export interface FeedElements {
   loadOlder: HTMLButtonElement;
 }
 
-export interface Snapshot {
-  blog: Blog;
-  entries: Entry[];
-  pinned: Entry | null;
-  hasMore: boolean;
-}
+/** The part of the public snapshot (`BlogPage`) the feed shows. */
+export type Snapshot = Pick<BlogPage, 'blog' | 'entries' | 'pinned' | 'hasMore'>;
 
 export interface FeedCallbacks {
   /** Anything in the model changed (JSON-LD, key events…). */
