@@ -14,7 +14,6 @@ import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
 import { KeyEvents } from './reader/key-events.js';
 
-
 interface EntriesAnswer {
   ok: boolean;
   entries?: Entry[];
