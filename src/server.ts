@@ -19,6 +19,7 @@ import { LiveHub } from './live/live-hub.js';
 import { Liveblog } from './liveblog.js';
 import { Fanout } from './realtime/fanout.js';
 import { createMetrics } from './metrics.js';
+import type { Telemetry } from './telemetry.js';
 import { attachGateway, type GatewayServer } from './realtime/gateway.js';
 import { connectStore } from './store/connect.js';
 
@@ -79,7 +80,16 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   const authenticate = createAuthenticator({ editors, jwtSecret: config.jwtSecret });
 
   const metrics = createMetrics();
-  const { telemetry } = metrics;
+  const telemetry: Telemetry = {
+    ...metrics.telemetry,
+    slowReaderDropped(socketId, backlogBytes) {
+      metrics.telemetry.slowReaderDropped(socketId, backlogBytes);
+      log.warn(
+        { sid: socketId, backlogBytes },
+        'dropped a reader too far behind; it may reconnect and resume',
+      );
+    },
+  };
   const storage = connectStore(config, log, telemetry);
   const { store, bus } = storage;
   const service = new Liveblog(store, { telemetry });

@@ -13,8 +13,8 @@ export interface Telemetry {
   published(count: number): void;
   /** One event went out to `sockets` local sockets, `latencyMs` after its commit time. */
   delivered(sockets: number, latencyMs: number): void;
-  /** A reader too far behind was dropped. */
-  slowReaderDropped(): void;
+  /** A reader too far behind (`backlogBytes` waiting for it) was dropped. */
+  slowReaderDropped(socketId: string, backlogBytes: number): void;
   /** A request was refused with `rate_limited`. */
   rateLimited(who: 'reader' | 'editor'): void;
   /** A Redis client reported an error, or (re)connected. */

@@ -9,6 +9,7 @@ import type { Liveblog } from '../liveblog.js';
 import { errorHandler } from './error-handler.js';
 import { cors } from './middleware/cors.js';
 import { readerRateLimit } from './middleware/reader-rate-limit.js';
+import { requestId } from './middleware/request-id.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { apiRoutes } from './routes/api.js';
 import { healthRoutes } from './routes/health.js';
@@ -39,7 +40,11 @@ export interface HttpAppOptions {
   readerRequestsPerSecond?: number;
   /** False while shutting down: /readyz answers 503. */
   accepting: () => boolean;
-  log: { error(obj: object, msg: string): void; debug(obj: object, msg: string): void };
+  log: {
+    error(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    debug(obj: object, msg: string): void;
+  };
 }
 
 export function createHttpApp(options: HttpAppOptions): express.Express {
@@ -49,6 +54,7 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.set('trust proxy', options.trustProxy ?? false);
   app.set('query parser', 'simple');
 
+  app.use(requestId());
   app.use(securityHeaders());
   app.use(cors(options.corsOrigins));
   app.use(

@@ -11,7 +11,11 @@ import type { ErrorCode } from '../schema.js';
 export interface ErrorHandlerOptions {
   /** The body limit, named in the `too_large` message. */
   bodyMaxBytes: number;
-  log: { error(obj: object, msg: string): void; debug(obj: object, msg: string): void };
+  log: {
+    error(obj: object, msg: string): void;
+    warn(obj: object, msg: string): void;
+    debug(obj: object, msg: string): void;
+  };
 }
 
 /** The `http-errors` shape that body-parser, the router and serve-static throw. */
@@ -75,7 +79,16 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
         'malformed request',
       );
     } else if (errorBody.code === 'internal') {
-      options.log.error({ err, path: req.path }, 'request failed');
+      options.log.error(
+        { err, method: req.method, path: req.path, requestId: requestIdOf(res) },
+        'request failed',
+      );
+    } else if (errorBody.code === 'unavailable') {
+      // The store outage itself is logged by the store layer; this names the request it failed.
+      options.log.warn(
+        { method: req.method, path: req.path, requestId: requestIdOf(res) },
+        'request failed: unavailable',
+      );
     }
     // Too late for an error answer: express's default handler ends (destroys) the response.
     if (res.headersSent) {
@@ -86,4 +99,10 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     if (!req.complete) res.setHeader('Connection', 'close');
     res.status(HTTP_STATUS[errorBody.code]).json({ error: errorBody });
   };
+}
+
+/** The request id the request-id middleware gave this request. */
+function requestIdOf(res: { getHeader(name: string): unknown }): string | undefined {
+  const id = res.getHeader('X-Request-Id');
+  return typeof id === 'string' ? id : undefined;
 }

@@ -70,8 +70,8 @@ function backlogBytes(conn: EngineConnection): number {
 }
 
 /** Drop a reader that is too far behind, discarding what engine.io still holds for it. */
-function dropSlowReader(socket: Socket, telemetry: Telemetry): void {
-  telemetry.slowReaderDropped();
+function dropSlowReader(socket: Socket, telemetry: Telemetry, backlog: number): void {
+  telemetry.slowReaderDropped(socket.id, backlog);
   // `close(true)`: without discard, engine.io waits for its queue to drain — which an abandoned
   // long-polling session never does.
   (socket.conn as unknown as EngineConnection).close(true);
@@ -140,8 +140,9 @@ class RoomWriter<P> {
       if (!socket) continue;
       const ws = directSocket(socket);
       if (!ws) {
-        if (backlogBytes(socket.conn as unknown as EngineConnection) > SLOW_READER_BUFFER_MAX_BYTES) {
-          dropSlowReader(socket, this.telemetry);
+        const backlog = backlogBytes(socket.conn as unknown as EngineConnection);
+        if (backlog > SLOW_READER_BUFFER_MAX_BYTES) {
+          dropSlowReader(socket, this.telemetry, backlog);
           continue;
         }
         for (const payload of payloads) socket.emit(this.name, payload);
@@ -149,7 +150,7 @@ class RoomWriter<P> {
         continue;
       }
       if (ws.bufferedAmount > SLOW_READER_BUFFER_MAX_BYTES) {
-        dropSlowReader(socket, this.telemetry);
+        dropSlowReader(socket, this.telemetry, ws.bufferedAmount);
         continue;
       }
       bytes ??= Buffer.concat(payloads.map((payload) => frameOf(this.nsp.name, this.name, payload)));

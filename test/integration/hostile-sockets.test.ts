@@ -116,3 +116,26 @@ describe('a reader flooding requests', () => {
     expect(new Set(refused)).toEqual(new Set(['rate_limited']));
   });
 });
+
+describe('idempotency keys of different editors (issue 8.9)', () => {
+  it('never collide, whatever the editor ids and keys hold', async () => {
+    const sign = (sub: string) =>
+      new SignJWT({ name: sub })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(sub)
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(JWT_SECRET));
+    const blogId = await newBlog(app);
+    const first = await track(connectEditor(app.url, await sign('desk:night')));
+    const second = await track(connectEditor(app.url, await sign('desk')));
+    const a = expectOk(
+      await call(first, 'entry:create', { blogId, body: 'from desk:night', idempotencyKey: 'kerry' }),
+    );
+    const b = expectOk(
+      await call(second, 'entry:create', { blogId, body: 'from desk', idempotencyKey: 'night:kerry' }),
+    );
+    expect(b.duplicate).toBe(false);
+    expect(b.entry.id).not.toBe(a.entry.id);
+    expect(b.entry.body).toBe('from desk');
+  });
+});

@@ -22,7 +22,12 @@ async function start(writesPerSecond: number): Promise<TinyApp> {
       res.json({ editor: editorOf(res) });
     },
   );
-  e.use(errorHandler({ bodyMaxBytes: 1024, log: { error: () => undefined, debug: () => undefined } }));
+  e.use(
+    errorHandler({
+      bodyMaxBytes: 1024,
+      log: { error: () => undefined, warn: () => undefined, debug: () => undefined },
+    }),
+  );
   return serve(e);
 }
 

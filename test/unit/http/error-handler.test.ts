@@ -2,6 +2,7 @@ import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AppError } from '../../../src/errors.js';
+import { requestId } from '../../../src/http/middleware/request-id.js';
 import { errorHandler } from '../../../src/http/error-handler.js';
 import { serve, type TinyApp } from '../../helpers/tiny-app.js';
 import { within } from '../../helpers/wait.js';
@@ -10,11 +11,13 @@ describe('the error handler', () => {
   let app: TinyApp;
   const logged: { obj: object; msg: string }[] = [];
   const debugged: { obj: object; msg: string }[] = [];
+  const warned: { obj: object; msg: string }[] = [];
   beforeAll(async () => {
     const e = express();
     e.post('/json', express.json({ limit: 64 }), (req, res) => {
       res.json({ got: req.body as unknown });
     });
+    e.use(requestId());
     e.get('/app-error', () => {
       throw new AppError('conflict', 'version 2 is not the current version 3');
     });
@@ -47,6 +50,7 @@ describe('the error handler', () => {
         bodyMaxBytes: 64,
         log: {
           error: (obj, msg) => logged.push({ obj, msg }),
+          warn: (obj, msg) => warned.push({ obj, msg }),
           debug: (obj, msg) => debugged.push({ obj, msg }),
         },
       }),
@@ -164,5 +168,18 @@ describe('the error handler', () => {
       /terminated|aborted|closed/i,
     );
     expect(logged).toHaveLength(1);
+  });
+
+  it('names the request in a warn line when the store was unavailable, and answers its X-Request-Id', async () => {
+    const res = await fetch(`${app.url}/async`, { headers: { 'X-Request-Id': 'lb-request-0001' } });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('x-request-id')).toBe('lb-request-0001');
+    expect(warned).toContainEqual({
+      obj: { method: 'GET', path: '/async', requestId: 'lb-request-0001' },
+      msg: 'request failed: unavailable',
+    });
+    // An id that is not a short token is replaced, so nothing unchecked reaches the logs.
+    const hostile = await fetch(`${app.url}/async`, { headers: { 'X-Request-Id': 'x<script>alert(1)</script>' } });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });

@@ -9,7 +9,12 @@ async function start(token: string | undefined): Promise<TinyApp> {
   e.get('/metrics', metricsAuth(token), (_req, res) => {
     res.type('text/plain').send('up 1\n');
   });
-  e.use(errorHandler({ bodyMaxBytes: 1024, log: { error: () => undefined, debug: () => undefined } }));
+  e.use(
+    errorHandler({
+      bodyMaxBytes: 1024,
+      log: { error: () => undefined, warn: () => undefined, debug: () => undefined },
+    }),
+  );
   return serve(e);
 }
 

@@ -28,7 +28,12 @@ describe('the reader rate limit middleware', () => {
     e.all('/{*any}', (_req, res) => {
       res.json({ ok: true });
     });
-    e.use(errorHandler({ bodyMaxBytes: 1024, log: { error: () => undefined, debug: () => undefined } }));
+    e.use(
+      errorHandler({
+        bodyMaxBytes: 1024,
+        log: { error: () => undefined, warn: () => undefined, debug: () => undefined },
+      }),
+    );
     app = await serve(e);
   });
   afterAll(() => app.close());
