@@ -179,7 +179,9 @@ describe('the error handler', () => {
       msg: 'request failed: unavailable',
     });
     // An id that is not a short token is replaced, so nothing unchecked reaches the logs.
-    const hostile = await fetch(`${app.url}/async`, { headers: { 'X-Request-Id': 'x<script>alert(1)</script>' } });
+    const hostile = await fetch(`${app.url}/async`, {
+      headers: { 'X-Request-Id': 'x<script>alert(1)</script>' },
+    });
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
