@@ -11,6 +11,8 @@ export interface BlogKeys {
   seq: string;
   epoch: string;
   log: string;
+  /** The blog's events as a Redis Stream (SPEC §9), entry id `<seq>-0`, field `event`. */
+  stream: string;
   readers: string;
   idempotencyPrefix: string;
   channel: string;
@@ -27,6 +29,7 @@ export function blogKeys(prefix: string, blogId: string): BlogKeys {
     seq: `${base}seq`,
     epoch: `${base}epoch`,
     log: `${base}log`,
+    stream: `${base}stream`,
     readers: `${base}readers`,
     idempotencyPrefix: `${base}idem:`,
     channel: `${base}events`,

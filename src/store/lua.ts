@@ -2,7 +2,9 @@
 
 /**
  * commit — check, write, number, record and publish one blog change atomically.
- * KEYS: 1 blog, 2 entries, 3 timeline, 4 keyevents, 5 pinned, 6 seq, 7 epoch, 8 log, 9 idempotency key
+ * KEYS: 1 blog, 2 entries, 3 timeline, 4 keyevents, 5 pinned, 6 seq, 7 epoch, 8 log, 9 idempotency key,
+ *       10 stream (the events as a Redis Stream for other services: id <seq>-0, field `event`, trimmed
+ *       to the same length as the log; a new epoch starts it afresh, as it does the log)
  * ARGV: 1 instructions JSON {requireBlog, expect:[{id,version}], expectPinned?, puts:[{id,json,key}],
  *         dels:[id], pin?, blog?, events:[{head,tail}], idem?:{json,ttl}}
  *       2 channel, 3 epoch to use if the blog has none yet, 4 event-log length kept,
@@ -54,13 +56,14 @@ local epoch = redis.call('GET', KEYS[7])
 if not epoch then
   epoch = ARGV[3]
   redis.call('SET', KEYS[7], epoch)
-  redis.call('DEL', KEYS[6], KEYS[8])
+  redis.call('DEL', KEYS[6], KEYS[8], KEYS[10])
 end
 local seq = tonumber(redis.call('GET', KEYS[6]) or '0')
 for _, ev in ipairs(op.events) do
   seq = redis.call('INCR', KEYS[6])
   local json = ev.head .. seq .. ',"cursor":"' .. epoch .. '.' .. seq .. '"' .. ev.tail
   redis.call('RPUSH', KEYS[8], json)
+  redis.call('XADD', KEYS[10], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'event', json)
   redis.call('PUBLISH', ARGV[2], json)
 end
 redis.call('LTRIM', KEYS[8], -tonumber(ARGV[4]), -1)

@@ -73,7 +73,7 @@ export class RedisStore implements Store {
     this.prefix = options.prefix ?? 'liveblog:';
     this.logMax = options.resumeLogMaxEvents ?? 1000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
-    redis.defineCommand('lbCommit', { numberOfKeys: 9, lua: COMMIT_LUA });
+    redis.defineCommand('lbCommit', { numberOfKeys: 10, lua: COMMIT_LUA });
     redis.defineCommand('lbSnapshot', { numberOfKeys: 6, lua: SNAPSHOT_LUA });
     redis.defineCommand('lbPage', { numberOfKeys: 2, lua: PAGE_LUA });
     redis.defineCommand('lbEvents', { numberOfKeys: 3, lua: EVENTS_LUA });
@@ -143,6 +143,7 @@ export class RedisStore implements Store {
       k.epoch,
       k.log,
       idemKey,
+      k.stream,
       JSON.stringify(op),
       k.channel,
       newEpoch(),
