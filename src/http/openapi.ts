@@ -313,7 +313,7 @@ function paths(): Record<string, JsonSchema> {
       parameters: [param('BlogId')],
       get: {
         ...page('readerPage', 'The reader page: newest entries, server-rendered, with JSON-LD; then live'),
-        responses: { '200': html('The page'), '404': html('No such blog'), '429': html('Too many requests') },
+        responses: { '200': html('The page'), '404': html('No such blog'), ...errors() },
       },
     },
     '/console': { get: page('editorConsole', 'The editor console') },
@@ -353,12 +353,7 @@ function paths(): Record<string, JsonSchema> {
 }
 
 function page(operationId: string, summary: string): JsonSchema {
-  return {
-    operationId,
-    tags: ['pages'],
-    summary,
-    responses: { '200': html('The page'), '429': html('Too many requests') },
-  };
+  return { operationId, tags: ['pages'], summary, responses: { '200': html('The page'), ...errors() } };
 }
 
 // ---- the document -----------------------------------------------------------------------------------
@@ -389,6 +384,15 @@ export function buildOpenApi(options: OpenApiOptions = {}): OpenApiDocument {
   for (const code of Object.keys(ERROR_RESPONSE) as ErrorCode[]) {
     responses[RESPONSE_NAME[code]] = answer(ERROR_RESPONSE[code], 'Error');
   }
+  responses.RateLimited = {
+    ...responses.RateLimited,
+    headers: {
+      'Retry-After': {
+        description: 'Seconds until a read is let through again (reads and pages, not editor writes).',
+        schema: { type: 'integer', minimum: 1 },
+      },
+    },
+  };
   return {
     openapi: '3.1.0',
     info: {
