@@ -1,5 +1,6 @@
 /** The package's public surface for other services: the schemas and types of the contract. */
 export * from './schema.js';
+export * from './answer-schemas.js';
 export { blogKeys, blogIndexKey } from './store/keys.js';
 export { createServer, type LiveblogServer } from './server.js';
 export { loadConfig, type Config } from './config.js';

@@ -5,7 +5,10 @@ import type { Authenticate } from '../../auth.js';
 import { AppError } from '../../errors.js';
 import type { Liveblog } from '../../liveblog.js';
 import { EntriesHttpQuerySchema } from '../../schema.js';
+import { buildAsyncApi } from '../asyncapi.js';
+import { ifMatchVersion } from '../if-match.js';
 import { editorAuth, editorOf, type EditorLocals } from '../middleware/editor-auth.js';
+import { buildOpenApi } from '../openapi.js';
 
 export interface ApiRoutesOptions {
   service: Liveblog;
@@ -26,17 +29,6 @@ function body(req: Request): Record<string, unknown> {
       { path: [], message: 'expected an object' },
     ]);
   return b as Record<string, unknown>;
-}
-
-/** `If-Match: <version>` (quoted or weak forms too) → the expected entry version. */
-function ifMatchVersion(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const m = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
-  if (!m?.[1])
-    throw new AppError('invalid', 'If-Match must be an entry version', [
-      { path: ['version'], message: 'expected a number' },
-    ]);
-  return Number(m[1]);
 }
 
 export function apiRoutes(options: ApiRoutesOptions): Router {
@@ -107,6 +99,22 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
       await service.deleteEntry(editorOf(res), { blogId: req.params.blogId, entryId: req.params.entryId });
       res.status(204).end();
     },
+  );
+  // The API descriptions (SPEC §9): built on first request, then the same bytes every time.
+  const described = (build: () => object) => {
+    let text: string | undefined;
+    return (_req: Request, res: Response) => {
+      text ??= JSON.stringify(build());
+      res.type('application/json').set('Cache-Control', 'public, max-age=300').send(text);
+    };
+  };
+  api.get(
+    '/openapi.json',
+    described(() => buildOpenApi()),
+  );
+  api.get(
+    '/asyncapi.json',
+    described(() => buildAsyncApi()),
   );
   api.use((_req, _res) => {
     throw new AppError('not_found', 'no such API route');
