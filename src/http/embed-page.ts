@@ -48,14 +48,7 @@ function accentStyle(accent: string | undefined): { tag: string; hashes: string[
   return { tag: `\n<style>${css}</style>`, hashes: [hash] };
 }
 
-function embedDocument(opts: {
-  title: string;
-  theme: EmbedTheme;
-  head?: string;
-  body: string;
-  script: boolean;
-}): string {
-  const script = opts.script ? '\n<script src="/assets/embed-page.js" defer></script>' : '';
+function embedDocument(opts: { title: string; theme: EmbedTheme; head?: string; body: string }): string {
   // <base target="_blank">: every link opens a new tab (the iframe is sandboxed without top navigation).
   return `<!doctype html>
 <html lang="en" data-theme="${opts.theme}">
@@ -66,7 +59,8 @@ function embedDocument(opts: {
 <title>${escapeHtml(opts.title)}</title>
 <base target="_blank">
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/embed-style.css">${opts.head ?? ''}${script}
+<link rel="stylesheet" href="/assets/embed-style.css">${opts.head ?? ''}
+<script src="/assets/embed-page.js" defer></script>
 </head>
 <body class="embed">
 ${opts.body}
@@ -96,18 +90,19 @@ ${state.entries.map((e) => entryHtml(e, pageUrl)).join('\n')}
       theme: options.theme,
       head: `${style.tag}\n<script type="application/json" id="liveblog-embed-state">${jsonForScript(state)}</script>`,
       body,
-      script: true,
     }),
     styleHashes: style.hashes,
   };
 }
 
-/** The embed of a blog that does not exist: still frameable, so the host shows words, not an error. */
+/**
+ * The embed of a blog that does not exist: still frameable, so the host shows words, not an error; its
+ * script only reports its height, so that the host's frame shrinks to the message.
+ */
 export function renderEmbedNotFound(theme: EmbedTheme): string {
   return embedDocument({
     title: 'Not found — liveblog',
     theme,
     body: '<p class="empty">There is no live blog here.</p>',
-    script: false,
   });
 }

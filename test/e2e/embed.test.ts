@@ -8,7 +8,14 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueId, type TestApp } from '../helpers/app.js';
-import { createBlog, openPage, postEntry, startBrowserAndApp, stopBrowserAndApp } from './support.js';
+import {
+  createBlog,
+  openPage,
+  patchEntry,
+  postEntry,
+  startBrowserAndApp,
+  stopBrowserAndApp,
+} from './support.js';
 
 let app: TestApp;
 let browser: Browser;
@@ -166,6 +173,11 @@ describe('embed on a page of another origin', () => {
       await frame.locator(`#entry-${key2.id}`).waitFor({ timeout: 2_000 });
       expect(await shownIds(frame)).toEqual([key2.id, key.id]);
       expect(await frame.locator(`#entry-${plain.id}`).count()).toBe(0);
+
+      // An entry that stops being a key event leaves the embed.
+      await patchEntry(app.url, app.token, blogId, key2.id, { keyEvent: false });
+      await frame.locator(`#entry-${key2.id}`).waitFor({ state: 'detached', timeout: 2_000 });
+      expect(await shownIds(frame)).toEqual([key.id]);
       expect(errors).toEqual([]);
     } finally {
       await close();
@@ -188,6 +200,21 @@ describe('embed on a page of another origin', () => {
       expect(await frame.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
         'rgb(20, 20, 22)',
       );
+    } finally {
+      await close();
+    }
+  });
+
+  it('an unknown blog shows a short message, and the frame shrinks to it', async () => {
+    const { page, close } = await openPage(browser);
+    try {
+      await page.goto(
+        `${hostUrl}/article?attrs=${encodeURIComponent(`data-blog="${uniqueId('e2e-none')}"`)}`,
+      );
+      const element = await page.waitForSelector('iframe.liveblog-embed');
+      const frame = await element.contentFrame();
+      await frame?.getByText('There is no live blog here.').waitFor();
+      await expect.poll(() => frameHeight(page)).toBeLessThan(150);
     } finally {
       await close();
     }
