@@ -68,7 +68,7 @@ function shownIds(frame: Frame): Promise<string[]> {
 }
 
 describe('embed on a page of another origin', () => {
-  it('shows the blog, follows it live and sizes the iframe to its content, under the host CSP', async () => {
+  it('shows the blog, follows it live, sizes the iframe to its content and opens links in a new tab, under the host CSP', async () => {
     const blogId = uniqueId('e2e-embed');
     await createBlog(app.url, app.token, blogId, 'Live Blog: Crisis In Ukraine');
     const first = await postEntry(app.url, app.token, blogId, { body: 'Kerry arrives in **London**.' });
@@ -104,6 +104,15 @@ describe('embed on a page of another origin', () => {
       await expect
         .poll(async () => Math.abs((await frameHeight(page)) - (await contentHeight())))
         .toBeLessThan(2);
+
+      // An entry's time link opens the entry on the full page, in a new tab; the host page stays.
+      const [popup] = await Promise.all([
+        page.waitForEvent('popup'),
+        frame.locator(`#entry-${live.id} a.entry-time`).click(),
+      ]);
+      await expect.poll(() => popup.url()).toBe(`${app.url}/blogs/${blogId}#entry-${live.id}`);
+      expect(page.url()).toMatch(new RegExp(`^${hostUrl}/article`));
+      await popup.close();
       expect(errors).toEqual([]);
     } finally {
       await close();
