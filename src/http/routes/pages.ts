@@ -5,6 +5,7 @@ import { toErrorBody } from '../../errors.js';
 import type { Liveblog } from '../../liveblog.js';
 import { sendPage } from '../middleware/security-headers.js';
 import { publicOrigin } from '../public-origin.js';
+import { embedRoutes } from './embed.js';
 import { renderBlogPage, renderConsolePage, renderIndexPage, renderNotFoundPage } from '../pages.js';
 
 export interface PageRoutesOptions {
@@ -39,6 +40,7 @@ export function pageRoutes(options: PageRoutesOptions): Router {
       sendPage(res, 404, renderNotFoundPage({ origin: origin(req) }, 'There is no live blog here.'));
     }
   });
+  router.use(embedRoutes(options));
   router.use((req, res) => {
     sendPage(res, 404, renderNotFoundPage({ origin: origin(req) }, 'Page not found.'));
   });

@@ -1,6 +1,11 @@
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PAGE_CSP, securityHeaders, sendPage } from '../../../src/http/middleware/security-headers.js';
+import {
+  embedCsp,
+  PAGE_CSP,
+  securityHeaders,
+  sendPage,
+} from '../../../src/http/middleware/security-headers.js';
 import { serve, type TinyApp } from '../../helpers/tiny-app.js';
 
 describe('the security headers', () => {
@@ -50,5 +55,24 @@ describe('the security headers', () => {
   it('gives a JSON answer no CSP', async () => {
     const res = await fetch(`${app.url}/json`);
     expect(res.headers.get('content-security-policy')).toBeNull();
+  });
+});
+
+describe('the embed page CSP', () => {
+  it('differs from the page CSP only in framing by anyone, no forms, its own sandbox and the given style hashes', () => {
+    const embed = embedCsp(['sha256-abc=']);
+    expect(embed).toContain('frame-ancestors *');
+    expect(embed).not.toContain("frame-ancestors 'none'");
+    expect(embed).toContain("style-src 'self' 'sha256-abc='");
+    expect(embed).toContain("form-action 'none'");
+    expect(embed).toMatch(/; sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox$/);
+    expect(embedCsp()).toContain("style-src 'self';");
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      "object-src 'none'",
+      "base-uri 'none'",
+    ])
+      expect(embed).toContain(directive);
   });
 });
