@@ -43,43 +43,15 @@ type Rule = (value: unknown) => Check;
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,63}$/;
 
-/** A value the server receives as binary (a Buffer), not as JSON. */
-export class Binary {
-  constructor(readonly bytes: number) {}
-}
-
-/**
- * What the server receives: the value as Socket.IO (or JSON) carries it. `undefined` in an object
- * disappears, in an array (or a hole) becomes null; NaN and ±Infinity become null; -0 becomes 0; boxed
- * primitives unbox; a Date becomes its ISO string; Maps and Sets become `{}`; bytes (a Buffer, a typed
- * array) stay binary. Own keys are kept as own keys, `__proto__` included, as JSON.parse makes them.
- */
-export function toWire(value: unknown): unknown {
-  if (value === undefined || value === null) return null;
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return new Binary(value.byteLength);
-  if (value instanceof Number || value instanceof String || value instanceof Boolean) {
-    return toWire(value.valueOf());
-  }
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
-  if (typeof value === 'number') return Number.isFinite(value) ? value + 0 : null;
-  if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return Array.from(value as unknown[], (v) => toWire(v));
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v: unknown = (value as Record<string, unknown>)[key];
-    if (v === undefined) continue;
-    Object.defineProperty(out, key, {
-      value: toWire(v),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
-}
-
+/** An object as JSON makes them: not null, not an array, not bytes (Socket.IO delivers those as a Buffer). */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Binary);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !ArrayBuffer.isView(v) &&
+    !(v instanceof ArrayBuffer)
+  );
 }
 
 const codePoints = (s: string): number => [...s].length;
@@ -198,10 +170,19 @@ const RULES: Record<EditorEvent, EventRules> = {
 };
 
 export const WRITE_EVENTS = ['blog:upsert', 'entry:create', 'entry:update', 'entry:delete'] as const;
+/**
+ * The verdict for an emit with `args` before its acknowledgement. One payload is the usual call; none is a
+ * missing payload (`invalid`); with more, the first is the payload and the others may be ignored or refused.
+ */
+export function verdictForArguments(event: EditorEvent, args: unknown[], world: FuzzWorld): Verdict {
+  const first = verdictFor(event, args.length > 0 ? args[0] : undefined, world);
+  return args.length > 1 ? union(first, invalidOnly('more than one argument')) : first;
+}
+
 export const isWrite = (event: EditorEvent): boolean => (WRITE_EVENTS as readonly string[]).includes(event);
 
 /**
- * The verdict for `payload` as the server receives it (see `toWire`) on `event`.
+ * The verdict for `payload`, as the server receives it, on `event`.
  * A field outside its bounds is `invalid` (SPEC §2); otherwise the answer depends on what exists.
  */
 export function verdictFor(event: EditorEvent, payload: unknown, world: FuzzWorld): Verdict {
@@ -221,8 +202,8 @@ export function verdictFor(event: EditorEvent, payload: unknown, world: FuzzWorl
   for (const key of rules.required) if (!Object.hasOwn(payload, key)) note('bad', `missing ${key}`);
   const worst: Check = checks.includes('bad') ? 'bad' : checks.includes('gray') ? 'gray' : 'ok';
 
-  const { outcome, writesWorld, upserts } = validOutcome(event, payload, world);
   if (worst === 'bad') return { allowed: new Set(['invalid']), unaccounted: false, why };
+  const { outcome, writesWorld, upserts } = validOutcome(event, payload, world);
   if (worst === 'gray') {
     return { allowed: new Set(['invalid', outcome]), unaccounted: writesWorld || upserts !== undefined, why };
   }
@@ -252,7 +233,7 @@ function validOutcome(
     case 'blog:upsert':
       return p.id === world.blogId
         ? { outcome: 'ok', writesWorld: true }
-        : { outcome: 'ok', writesWorld: false, upserts: String(p.id) };
+        : { outcome: 'ok', writesWorld: false, upserts: p.id as string };
     case 'entry:create':
       return { outcome: blogExists ? 'ok' : 'not_found', writesWorld: blogExists };
     case 'entry:update':
@@ -265,4 +246,164 @@ function validOutcome(
         ? { outcome: 'ok', writesWorld: true }
         : { outcome: 'not_found', writesWorld: false };
   }
+}
+
+// ---- HTTP (SPEC §5): the same operations, with the path, the headers and the body as inputs ----------
+
+export type WriteMethod = 'PUT' | 'POST' | 'PATCH' | 'DELETE';
+
+/** One HTTP write as a fuzz run sends it. */
+export interface HttpCase {
+  method: WriteMethod;
+  /** The path segments as the server decodes them; they are sent URL-encoded. */
+  blog: string;
+  entry: string;
+  /** The Authorization header, and whether it names a valid editor token. */
+  auth: { header: string | undefined; valid: boolean };
+  /** The body as sent (UTF-8), or none. */
+  body: string | undefined;
+  contentType: string | undefined;
+  idempotencyKey: string | undefined;
+  ifMatch: string | undefined;
+}
+
+export interface HttpVerdict {
+  allowed: ReadonlySet<number>;
+  unaccounted: boolean;
+  upserts?: string;
+  why: string[];
+}
+
+/** SPEC §2: the transport limit is documented and at least 256 KB; a body within it is never `too_large`. */
+export const HTTP_BODY_MIN_LIMIT_BYTES = 256 * 1024;
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+export function statusOf(code: ErrorCode): number {
+  return STATUS[code];
+}
+
+const SUCCESS: Record<WriteMethod, number[]> = { PUT: [200, 201], POST: [201], PATCH: [200], DELETE: [204] };
+
+/** A JSON body as a JSON parser reads it: UTF-8 (a leading BOM dropped), an object or an array; empty is `{}`. */
+function parseJsonBody(body: string | undefined): { ok: true; value: unknown } | { ok: false } {
+  if (body === undefined) return { ok: true, value: undefined };
+  const text = Buffer.from(body, 'utf8')
+    .toString('utf8')
+    .replace(/^\ufeff/, '');
+  if (text === '') return { ok: true, value: {} };
+  const first = text.replace(/^[ \t\n\r]+/, '')[0];
+  if (first !== '{' && first !== '[') return { ok: false };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/** `{ ...base, ...extra }` keeping every own key of `base` (`__proto__` included) as an own key. */
+function merged(base: Record<string, unknown>, extra: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const source of [base, extra]) {
+    for (const key of Object.keys(source)) {
+      Object.defineProperty(out, key, {
+        value: source[key],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+  return out;
+}
+
+/** Header values arrive without surrounding spaces and tabs (HTTP's optional whitespace). */
+const ows = (v: string | undefined): string | undefined => v?.replace(/^[ \t]+|[ \t]+$/g, '');
+
+const invalidOnly = (why: string): Verdict => ({
+  allowed: new Set(['invalid']),
+  unaccounted: false,
+  why: [why],
+});
+
+function union(a: Verdict, b: Verdict): Verdict {
+  return {
+    allowed: new Set([...a.allowed, ...b.allowed]),
+    unaccounted: a.unaccounted || b.unaccounted || a.upserts !== undefined || b.upserts !== undefined,
+    why: [...a.why, ...b.why],
+  };
+}
+
+/** The operation behind the route, judged as its Socket.IO twin (SPEC §5: same validation, same answers). */
+function operationVerdict(c: HttpCase, body: unknown, world: FuzzWorld): Verdict {
+  if (c.method === 'DELETE') return verdictFor('entry:delete', { blogId: c.blog, entryId: c.entry }, world);
+  const input = body === undefined ? {} : body;
+  if (!isPlainObject(input)) return invalidOnly('the body is not an object');
+  if (c.method === 'PUT') {
+    if (input.id !== undefined && input.id !== c.blog)
+      return invalidOnly('id in the body differs from the URL');
+    return verdictFor('blog:upsert', merged(input, { id: c.blog }), world);
+  }
+  if (c.method === 'POST') {
+    const key = ows(c.idempotencyKey);
+    return verdictFor(
+      'entry:create',
+      merged(input, { blogId: c.blog, ...(key !== undefined ? { idempotencyKey: key } : {}) }),
+      world,
+    );
+  }
+  const fields = merged(input, { blogId: c.blog, entryId: c.entry });
+  const ifMatch = ows(c.ifMatch);
+  if (ifMatch === undefined) return verdictFor('entry:update', fields, world);
+  // `If-Match: <version>`, also quoted or weak as ETags are; half-quoted or huge numbers are the server's call.
+  const m = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch);
+  if (!m?.[1]) return invalidOnly(`If-Match ${ifMatch} is no version`);
+  const asVersion = verdictFor('entry:update', merged(fields, { version: Number(m[1]) }), world);
+  const exact = /^(?:\d+|(?:W\/)?"\d+")$/.test(ifMatch) && m[1].length <= 15;
+  return exact ? asVersion : union(asVersion, invalidOnly(`If-Match ${ifMatch} is an odd version`));
+}
+
+/**
+ * The statuses SPEC §5 allows for an HTTP write. A body over 256 KB may be `too_large`; a malformed
+ * body of a request without a valid token may be refused for either.
+ */
+export function httpVerdictFor(c: HttpCase, world: FuzzWorld): HttpVerdict {
+  const parsed = parseJsonBody(c.body);
+  const bytes = c.body === undefined ? 0 : Buffer.byteLength(c.body);
+  const statuses = new Set<number>();
+  let op: Verdict | undefined;
+  if (!c.auth.valid) {
+    statuses.add(401);
+    if (!parsed.ok) statuses.add(400);
+  } else if (!parsed.ok) {
+    statuses.add(400);
+  } else {
+    op = operationVerdict(c, parsed.value, world);
+    for (const outcome of op.allowed) {
+      if (outcome === 'ok') for (const s of SUCCESS[c.method]) statuses.add(s);
+      else statuses.add(STATUS[outcome]);
+    }
+  }
+  if (bytes > HTTP_BODY_MIN_LIMIT_BYTES) statuses.add(413);
+  const why = [
+    ...(c.auth.valid ? [] : ['no valid token']),
+    ...(parsed.ok ? [] : ['malformed JSON']),
+    ...(bytes > HTTP_BODY_MIN_LIMIT_BYTES ? [`${bytes} bytes`] : []),
+    ...(op?.why ?? []),
+  ];
+  return {
+    allowed: statuses,
+    unaccounted: op?.unaccounted ?? false,
+    ...(op?.upserts !== undefined ? { upserts: op.upserts } : {}),
+    why,
+  };
 }

@@ -7,10 +7,10 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { EditorEvent } from '../../src/shared/protocol.js';
 import {
-  printTally,
   expectBystanderStillLive,
   expectNoHarm,
   fuzzEvent,
+  printTally,
   startFuzzing,
   type Fuzzing,
 } from './fuzz-support.js';

@@ -4,15 +4,15 @@
  * the checks that nothing was written and nobody was harmed.
  */
 import fc from 'fast-check';
+import type { Socket } from 'socket.io-client';
 import { expect } from 'vitest';
 import type { Entry } from '../../src/schema.js';
 import type { EditorEvent } from '../../src/shared/protocol.js';
-import { EDITOR_TOKEN, startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { examples, fieldGens, payloads } from '../helpers/arbitraries.js';
+import { EDITOR_TOKEN, SECOND_EDITOR_TOKEN, startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { examples, fieldGens, httpCases, httpExamples, payloads } from '../helpers/arbitraries.js';
 import {
   api,
   call,
-  callUnchecked,
   connectEditor,
   connectReader,
   EventLog,
@@ -21,14 +21,18 @@ import {
   type ReaderSocket,
 } from '../helpers/clients.js';
 import {
+  httpVerdictFor,
   isPlainObject,
   isWrite,
-  toWire,
-  verdictFor,
+  statusOf,
+  verdictForArguments,
   type FuzzWorld,
+  type HttpCase,
   type Outcome,
+  type WriteMethod,
 } from '../helpers/fuzz-oracle.js';
-import { until } from '../helpers/wait.js';
+import { until, within } from '../helpers/wait.js';
+import { Decoder, Encoder, PacketType } from 'socket.io-parser';
 
 export const ERROR_CODES = [
   'invalid',
@@ -254,30 +258,78 @@ function expectIssues(error: Refusal['error'], context: string): void {
 }
 
 /**
- * Sends `payload` as `event` on a fresh-enough socket of `namespace` and checks the answer against the
- * oracle. A request the run cannot account for (a valid write to the witness) is skipped.
+ * What the server receives when a client emits `args`: encoded and decoded by Socket.IO's own parser
+ * (JSON for most values, binary attachments for bytes). Undefined when the client cannot send them at all
+ * (a value whose serialisation throws).
+ */
+function received(event: string, args: unknown[]): unknown[] | undefined {
+  let parts: unknown[];
+  try {
+    parts = new Encoder().encode({
+      type: PacketType.EVENT,
+      nsp: '/',
+      data: [event, ...args],
+      id: 1,
+    }) as unknown[];
+  } catch {
+    return undefined;
+  }
+  const decoder = new Decoder();
+  let values: unknown[] | undefined;
+  decoder.on('decoded', (packet: { data?: unknown[] }) => {
+    values = packet.data?.slice(1);
+  });
+  for (const part of parts) decoder.add(part);
+  decoder.destroy();
+  return values;
+}
+
+/** Emits `event` with `args` and an acknowledgement callback; resolves with the answer, within 5 s. */
+function emitWithAck(socket: ReaderSocket, event: string, args: unknown[]): Promise<unknown> {
+  const untyped: Socket = socket;
+  return within(
+    5000,
+    `the acknowledgement of ${event}`,
+    new Promise<unknown>((resolve) => {
+      untyped.emit(event, ...args, (answer: unknown) => resolve(answer));
+    }),
+  );
+}
+
+/**
+ * Emits `event` with `args` (usually one payload) on a fresh-enough socket of `namespace` and checks the
+ * answer against the oracle. A request the run cannot account for (a valid write to the witness) is
+ * skipped.
  */
 export async function sendAndJudge(
   f: Fuzzing,
   namespace: '/' | '/editor',
   event: EditorEvent,
-  payload: unknown,
+  args: unknown[],
 ): Promise<void> {
-  const wire = toWire(payload);
-  const verdict = verdictFor(event, wire, f.world);
+  const wire = received(event, args);
+  fc.pre(wire !== undefined);
+  const verdict = verdictForArguments(event, wire, f.world);
   fc.pre(!verdict.unaccounted);
-  const context = `${event} on ${namespace} with ${excerpt(wire)} (oracle: ${[...verdict.allowed].join('|')}; ${verdict.why.join(', ') || 'all fields in bounds'})`;
+  const shown = wire.length === 1 ? excerpt(wire[0]) : `arguments ${excerpt(wire)}`;
+  const context = `${event} on ${namespace} with ${shown} (oracle: ${[...verdict.allowed].join('|')}; ${verdict.why.join(', ') || 'all fields in bounds'})`;
   const socket = await (namespace === '/' ? f.readers : f.editors).get();
-  const { outcome, ack } = outcomeOf(await callUnchecked(socket, event, payload));
+  let answer: unknown;
+  try {
+    answer = await emitWithAck(socket, event, args);
+  } catch (err) {
+    throw new Error(`no answer (${err instanceof Error ? err.message : String(err)}) to ${context}`);
+  }
+  const { outcome, ack } = outcomeOf(answer);
   if (outcome === 'internal') throw new Error(`internal error for ${context}`);
   if (!verdict.allowed.has(outcome)) {
     throw new Error(`answered ${outcome} (${excerpt(ack)}) to ${context}`);
   }
   if (!ack.ok && outcome === 'invalid') expectIssues(ack.error, context);
-  if (ack.ok) expectSuccessShape(event, wire, ack, context);
+  if (ack.ok) expectSuccessShape(event, wire[0], ack, context);
   if (ack.ok && verdict.upserts !== undefined) f.world.created.add(verdict.upserts);
   if (isWrite(event)) await expectWitnessUnchanged(f, context);
-  tally(`${namespace} ${event}`, outcome);
+  tally(`${namespace} ${event}${wire.length === 1 ? '' : ` (${wire.length} arguments)`}`, outcome);
 }
 
 function expectSuccessShape(event: EditorEvent, wire: unknown, ack: Answer, context: string): void {
@@ -309,10 +361,93 @@ export async function fuzzEvent(
 ): Promise<void> {
   const arb = payloads(event, fieldGens(f.world));
   await fc.assert(
-    fc.asyncProperty(arb, (payload) => sendAndJudge(f, namespace, event, payload)),
+    fc.asyncProperty(arb, (payload) => sendAndJudge(f, namespace, event, [payload])),
     fuzzParams(
       numRuns,
       examples(event, f.world).map((p): [unknown] => [p]),
+    ),
+  );
+}
+
+/** The request line and headers of an HTTP case, for failure messages. */
+function describeHttp(c: HttpCase, path: string): string {
+  const headers = [
+    c.auth.header === undefined
+      ? 'no Authorization'
+      : c.auth.valid
+        ? 'a valid token'
+        : `Authorization ${excerpt(c.auth.header, 60)}`,
+    ...(c.contentType !== undefined ? [`Content-Type ${excerpt(c.contentType)}`] : []),
+    ...(c.idempotencyKey !== undefined ? [`Idempotency-Key ${excerpt(c.idempotencyKey)}`] : []),
+    ...(c.ifMatch !== undefined ? [`If-Match ${excerpt(c.ifMatch)}`] : []),
+  ];
+  const body = c.body === undefined ? 'no body' : `body ${excerpt(c.body, 200)}`;
+  return `${c.method} ${excerpt(path, 200)} with ${headers.join(', ')}, ${body}`;
+}
+
+/** Sends an HTTP write and checks the status and error body against the oracle, then the witness. */
+export async function sendHttpAndJudge(f: Fuzzing, c: HttpCase): Promise<void> {
+  const verdict = httpVerdictFor(c, f.world);
+  fc.pre(!verdict.unaccounted);
+  const blog = encodeURIComponent(c.blog);
+  const path =
+    c.method === 'PUT'
+      ? `/api/blogs/${blog}`
+      : c.method === 'POST'
+        ? `/api/blogs/${blog}/entries`
+        : `/api/blogs/${blog}/entries/${encodeURIComponent(c.entry)}`;
+  const headers: Record<string, string> = {};
+  if (c.auth.header !== undefined) headers.authorization = c.auth.header;
+  if (c.contentType !== undefined) headers['content-type'] = c.contentType;
+  if (c.idempotencyKey !== undefined) headers['idempotency-key'] = c.idempotencyKey;
+  if (c.ifMatch !== undefined) headers['if-match'] = c.ifMatch;
+  const context = `${describeHttp(c, path)} (oracle: ${[...verdict.allowed].join('|')}; ${verdict.why.join(', ') || 'all fields in bounds'})`;
+  const res = await fetch(`${f.app.url}${path}`, {
+    method: c.method,
+    headers,
+    body: c.body,
+    signal: AbortSignal.timeout(5000),
+  });
+  const text = await res.text();
+  if (res.status === 500) throw new Error(`500 (${excerpt(text)}) for ${context}`);
+  if (!verdict.allowed.has(res.status))
+    throw new Error(`answered ${res.status} (${excerpt(text)}) to ${context}`);
+  tally(c.method, res.status);
+  if (res.status >= 400) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new Error(`a ${res.status} whose body is not JSON (${excerpt(text)}) for ${context}`);
+    }
+    const error = isPlainObject(parsed) ? parsed.error : undefined;
+    if (
+      !isPlainObject(error) ||
+      !(ERROR_CODES as readonly unknown[]).includes(error.code) ||
+      typeof error.message !== 'string' ||
+      statusOf(error.code as (typeof ERROR_CODES)[number]) !== res.status
+    ) {
+      throw new Error(
+        `a ${res.status} without a matching { error: { code, message } } (${excerpt(text)}) for ${context}`,
+      );
+    }
+    if (error.code === 'invalid') expectIssues(error as Refusal['error'], context);
+  } else if (c.method === 'PUT') {
+    expect(JSON.parse(text), context).toMatchObject({ blog: { id: c.blog } });
+    if (verdict.upserts !== undefined) f.world.created.add(verdict.upserts);
+  }
+  await expectWitnessUnchanged(f, context);
+}
+
+/** The property of one HTTP write route: every fuzzed request is answered as the contract says. */
+export async function fuzzHttp(f: Fuzzing, method: WriteMethod, numRuns: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(httpCases(method, f.world, [EDITOR_TOKEN, SECOND_EDITOR_TOKEN]), (c) =>
+      sendHttpAndJudge(f, c),
+    ),
+    fuzzParams(
+      numRuns,
+      httpExamples(method, f.world, EDITOR_TOKEN).map((c): [HttpCase] => [c]),
     ),
   );
 }
