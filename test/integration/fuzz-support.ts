@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
+import { Decoder, Encoder, PacketType } from 'socket.io-parser';
 import { expect } from 'vitest';
 import type { Entry } from '../../src/schema.js';
 import type { EditorEvent } from '../../src/shared/protocol.js';
@@ -32,8 +33,8 @@ import {
   type WriteMethod,
 } from '../helpers/fuzz-oracle.js';
 import { until, within } from '../helpers/wait.js';
-import { Decoder, Encoder, PacketType } from 'socket.io-parser';
 
+/** SPEC §4's error codes, written out rather than imported, so the server is checked against the SPEC. */
 export const ERROR_CODES = [
   'invalid',
   'unauthorized',
@@ -402,13 +403,19 @@ export async function sendHttpAndJudge(f: Fuzzing, c: HttpCase): Promise<void> {
   if (c.idempotencyKey !== undefined) headers['idempotency-key'] = c.idempotencyKey;
   if (c.ifMatch !== undefined) headers['if-match'] = c.ifMatch;
   const context = `${describeHttp(c, path)} (oracle: ${[...verdict.allowed].join('|')}; ${verdict.why.join(', ') || 'all fields in bounds'})`;
-  const res = await fetch(`${f.app.url}${path}`, {
-    method: c.method,
-    headers,
-    body: c.body,
-    signal: AbortSignal.timeout(5000),
-  });
-  const text = await res.text();
+  let res: Response;
+  let text: string;
+  try {
+    res = await fetch(`${f.app.url}${path}`, {
+      method: c.method,
+      headers,
+      body: c.body,
+      signal: AbortSignal.timeout(5000),
+    });
+    text = await res.text();
+  } catch (err) {
+    throw new Error(`no answer (${err instanceof Error ? err.message : String(err)}) to ${context}`);
+  }
   if (res.status === 500) throw new Error(`500 (${excerpt(text)}) for ${context}`);
   if (!verdict.allowed.has(res.status))
     throw new Error(`answered ${res.status} (${excerpt(text)}) to ${context}`);
