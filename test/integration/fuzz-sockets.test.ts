@@ -9,6 +9,7 @@ import type { EditorEvent } from '../../src/shared/protocol.js';
 import {
   expectBystanderStillLive,
   expectNoHarm,
+  fuzzArguments,
   fuzzEvent,
   printTally,
   startFuzzing,
@@ -51,6 +52,23 @@ describe('fuzzed requests on namespace /editor', () => {
     '%s: every payload is answered as the contract says, and nothing is written or harmed',
     async (event) => {
       await fuzzEvent(f, '/editor', event, RUNS);
+      await expectNoHarm(f);
+    },
+    60_000,
+  );
+});
+
+describe('fuzzed argument lists', () => {
+  it.each<['/' | '/editor', EditorEvent[]]>([
+    ['/', ['subscribe', 'unsubscribe', 'entries']],
+    [
+      '/editor',
+      ['subscribe', 'unsubscribe', 'entries', 'blog:upsert', 'entry:create', 'entry:update', 'entry:delete'],
+    ],
+  ])(
+    'on %s, a request with no, one or several arguments before its acknowledgement is answered',
+    async (namespace, events) => {
+      await fuzzArguments(f, namespace, events, RUNS);
       await expectNoHarm(f);
     },
     60_000,

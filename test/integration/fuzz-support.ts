@@ -458,3 +458,27 @@ export async function fuzzHttp(f: Fuzzing, method: WriteMethod, numRuns: number)
     ),
   );
 }
+
+/**
+ * The property of a namespace's events called with any number of arguments (none, one, several) before
+ * the acknowledgement: every such call is answered (issue 8: every event that carries an ack gets one).
+ */
+export async function fuzzArguments(
+  f: Fuzzing,
+  namespace: '/' | '/editor',
+  events: readonly EditorEvent[],
+  numRuns: number,
+): Promise<void> {
+  const g = fieldGens(f.world);
+  const calls = fc
+    .constantFrom(...events)
+    .chain((event) => fc.array(payloads(event, g), { maxLength: 3 }).map((args) => ({ event, args })));
+  const first = events[0] ?? 'subscribe';
+  await fc.assert(
+    fc.asyncProperty(calls, ({ event, args }) => sendAndJudge(f, namespace, event, args)),
+    fuzzParams<[{ event: EditorEvent; args: unknown[] }]>(numRuns, [
+      [{ event: first, args: [] }],
+      [{ event: first, args: [{ blogId: 'nx-none' }, 'extra'] }],
+    ]),
+  );
+}
