@@ -7,11 +7,12 @@ import { AppError, isInternal, toErrorBody } from '../errors.js';
 import type { Failure, Reply } from '../shared/protocol.js';
 import type { GatewayLog } from './types.js';
 
-export type Listener<A> = (payload: unknown, ack: Reply<A | Failure>) => void;
+/** A request's listener; Socket.IO hands it the arguments as the client sent them. */
+export type Listener = (...args: unknown[]) => void;
 
 export interface Answering {
   /** The listener of a request: no ack function → ignored; any error → an error ack. */
-  answering<A>(socket: { id: string }, event: string, handler: (payload: unknown) => Promise<A>): Listener<A>;
+  answering<A>(socket: { id: string }, event: string, handler: (payload: unknown) => Promise<A>): Listener;
   /** Answers `invalid` to events that are not part of the protocol but came with an acknowledgement. */
   refuseUnknown(
     socket: { id: string; onAny(fn: (event: string, ...args: unknown[]) => void): unknown },
@@ -27,20 +28,13 @@ export function createAnswering(log: GatewayLog): Answering {
     ack({ ok: false, error });
   };
   return {
-    answering<A>(
-      socket: { id: string },
-      event: string,
-      handler: (payload: unknown) => Promise<A>,
-    ): Listener<A> {
-      return (payload, ack) => {
-        let reply: unknown = ack;
-        let input = payload;
-        // `emit(event, callback)` with no payload (python-socketio's `call(event)`): the callback arrives
-        // first. It still gets an answer — `invalid`, from the payload's schema.
-        if (typeof reply !== 'function' && typeof input === 'function') {
-          reply = input;
-          input = undefined;
-        }
+    answering<A>(socket: { id: string }, event: string, handler: (payload: unknown) => Promise<A>): Listener {
+      return (...args: unknown[]) => {
+        // The acknowledgement is the last argument, whatever came before it: `emit(event, ack)` with no
+        // payload (python-socketio's `call(event)`) and `emit(event, payload, extra…, ack)` both get an
+        // answer. The payload is the first argument that is not the acknowledgement; extras are ignored.
+        const reply = args.at(-1);
+        const input = args.length > 1 ? args[0] : undefined;
         if (typeof reply !== 'function') return;
         const answer = reply as Reply<A | Failure>;
         const context = { event, sid: socket.id };
