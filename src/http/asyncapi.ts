@@ -266,6 +266,24 @@ export function buildAsyncApi(options: AsyncApiOptions = {}): AsyncApiDocument {
         },
         messages: { event: message(PUSHED.event as MessageSpec) },
       },
+      blogStream: {
+        address: `${prefix}{blogTag}:stream`,
+        title: 'A blog’s events as a Redis Stream',
+        description:
+          `The same events, in the same atomic step, are appended to the Redis Stream \`${prefix}{<blogId>}:stream\`: ` +
+          'entry id `<seq>-0`, one field `event` holding the JSON `Event`, trimmed to about ' +
+          '`RESUME_LOG_MAX_EVENTS` entries and restarted when the history is wiped (a new epoch). Read it with ' +
+          '`XREAD BLOCK` from the last id processed, or share it in a consumer group with `XREADGROUP`/`XACK` ' +
+          '(and `XAUTOCLAIM` for a crashed worker’s events): durable, resumable, at-least-once.',
+        servers: [{ $ref: '#/servers/redis' }],
+        parameters: {
+          blogTag: {
+            description: 'The blog id in literal braces, e.g. `{crisis-in-ukraine}`.',
+            examples: ['{crisis-in-ukraine}'],
+          },
+        },
+        messages: { event: message(PUSHED.event as MessageSpec) },
+      },
     },
     operations: {
       ...reader.operations,
@@ -275,6 +293,12 @@ export function buildAsyncApi(options: AsyncApiOptions = {}): AsyncApiDocument {
         channel: { $ref: '#/channels/blogEvents' },
         summary: 'Every change, once, in seq order per blog',
         messages: [{ $ref: '#/channels/blogEvents/messages/event' }],
+      },
+      'blogStream.append': {
+        action: 'send',
+        channel: { $ref: '#/channels/blogStream' },
+        summary: 'Every change, once, entry id <seq>-0, in seq order per blog',
+        messages: [{ $ref: '#/channels/blogStream/messages/event' }],
       },
     },
     components: { schemas },
