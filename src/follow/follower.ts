@@ -76,13 +76,23 @@ export interface Follower {
   readonly done: Promise<void>;
 }
 
-/** A blog's position: events up to `seq` of `epoch` are delivered (seq 0: none yet). Entry ids are `<seq>-0`. */
+/**
+ * A blog's position: events up to `seq` of `epoch` are delivered (seq 0: none yet), and XREAD goes on
+ * after `lastId` — `<seq>-0`, unless a foreign entry with another id came after it.
+ */
 interface Position {
   blogId: string;
   stream: string;
   epochKey: string;
   epoch: string | undefined;
   seq: number;
+  lastId: string;
+}
+
+/** Moves a position to `seq` of its epoch (0 after a reset: the new epoch's first event is next). */
+function moveTo(pos: Position, seq: number): void {
+  pos.seq = seq;
+  pos.lastId = `${seq}-0`;
 }
 
 /** An error thrown by the caller's code: it ends the follower instead of being retried. */
@@ -115,7 +125,7 @@ export function follow(options: FollowOptions): Follower {
   }
   if (options.blogs !== 'all') for (const id of options.blogs) BlogIdSchema.parse(id);
 
-  const conn = typeof options.redis === 'string' ? new Redis(options.redis) : options.redis.duplicate();
+  const conn = typeof options.redis === 'string' ? new Redis(options.redis) : ownCopy(options.redis, blockMs);
   conn.on('error', (err: Error) => report(err));
   const positions = new Map<string, Position>();
   const wake = new AbortController();
@@ -142,7 +152,14 @@ export function follow(options: FollowOptions): Follower {
   /** The position of a newly followed blog: its checkpoint, else `start`. */
   async function place(blogId: string, start: string): Promise<void> {
     const k = blogKeys(prefix, blogId);
-    const pos: Position = { blogId, stream: k.stream, epochKey: k.epoch, epoch: undefined, seq: 0 };
+    const pos: Position = {
+      blogId,
+      stream: k.stream,
+      epochKey: k.epoch,
+      epoch: undefined,
+      seq: 0,
+      lastId: '0-0',
+    };
     let saved: string | undefined;
     await caller('checkpoints.load', async () => {
       saved = await checkpoints.load(blogId);
@@ -165,18 +182,19 @@ export function follow(options: FollowOptions): Follower {
       if (at === 'now') {
         pos.epoch = epoch;
         pos.seq = last ? (seqOfId(last.id) ?? 0) : 0;
+        pos.lastId = last?.id ?? '0-0';
       } else {
         const cursor = parseCursor(at);
         if (!cursor) throw new CallerError(`${blogId}'s checkpoint ${JSON.stringify(at)} is not a cursor`);
         pos.epoch = cursor.epoch;
-        pos.seq = cursor.seq;
+        moveTo(pos, cursor.seq);
         const firstSeq = first ? seqOfId(first.id) : null;
         if (epoch !== undefined && epoch !== cursor.epoch) {
           pos.epoch = epoch;
-          pos.seq = 0;
+          moveTo(pos, 0);
           await reset(pos, 'epoch');
         } else if (epoch !== undefined && firstSeq !== null && firstSeq > cursor.seq + 1) {
-          pos.seq = firstSeq - 1;
+          moveTo(pos, firstSeq - 1);
           await reset(pos, 'trimmed');
         }
       }
@@ -206,7 +224,7 @@ export function follow(options: FollowOptions): Follower {
       const known = pos.epoch;
       pos.epoch = epoch;
       if (known === undefined) continue; // a blog followed before it had any history: nothing to reset
-      pos.seq = 0;
+      moveTo(pos, 0);
       await reset(pos, 'epoch');
     }
   }
@@ -216,34 +234,39 @@ export function follow(options: FollowOptions): Follower {
     for (const entry of entries) {
       if (stopping) return;
       const seq = seqOfId(entry.id);
-      if (seq !== null && seq <= pos.seq) continue;
+      if (seq === null) {
+        // Not written by liveblog (ids are <seq>-0): step over it, and never read it again.
+        report(new Error(`stream entry ${entry.id} of ${pos.blogId} is not <seq>-0`), pos.blogId);
+        pos.lastId = entry.id;
+        continue;
+      }
+      if (seq <= pos.seq) continue;
       const event = parseEntry(pos.blogId, entry, seq);
-      if (event instanceof Error || seq === null) {
-        report(
-          event instanceof Error ? event : new Error(`stream entry ${entry.id} is not <seq>-0`),
-          pos.blogId,
-        );
-        if (seq === null) continue;
-        pos.seq = seq;
-        if (pos.epoch !== undefined)
-          await caller('checkpoints.save', () =>
-            checkpoints.save(pos.blogId, formatCursor(pos.epoch ?? '', seq)),
-          );
+      if (event instanceof Error) {
+        report(event, pos.blogId);
+        moveTo(pos, seq);
+        const epoch = pos.epoch;
+        if (epoch !== undefined) await save(pos, formatCursor(epoch, seq));
         continue;
       }
       const epoch = parseCursor(event.cursor)?.epoch;
       if (pos.epoch !== undefined && epoch !== pos.epoch) {
+        // A wiped history restarted at 1-0: re-read the new epoch from its start.
         pos.epoch = epoch;
-        pos.seq = 0;
+        moveTo(pos, 0);
         await reset(pos, 'epoch');
         return;
       }
       pos.epoch = epoch;
       if (pos.seq > 0 && seq > pos.seq + 1) await reset(pos, 'trimmed');
       await caller('onEvent', () => options.onEvent(event));
-      pos.seq = seq;
-      await caller('checkpoints.save', () => checkpoints.save(pos.blogId, event.cursor));
+      moveTo(pos, seq);
+      await save(pos, event.cursor);
     }
+  }
+
+  async function save(pos: Position, cursor: string): Promise<void> {
+    await caller('checkpoints.save', () => checkpoints.save(pos.blogId, cursor));
   }
 
   async function readOnce(): Promise<void> {
@@ -262,7 +285,7 @@ export function follow(options: FollowOptions): Follower {
       'XREAD',
       ...args,
       ...list.map((p) => p.stream),
-      ...list.map((p) => `${p.seq}-0`),
+      ...list.map((p) => p.lastId),
     );
     const byKey = parseXread(reply);
     for (const pos of list) {
@@ -304,6 +327,15 @@ export function follow(options: FollowOptions): Follower {
       await done.catch(() => undefined);
     },
   };
+}
+
+/**
+ * A connection of the caller's settings for the follower alone (XREAD BLOCK holds it): without a key
+ * prefix (the follower names whole keys) and with room for the block in any command timeout.
+ */
+function ownCopy(redis: Redis, blockMs: number): Redis {
+  const timeout = redis.options.commandTimeout;
+  return redis.duplicate({ keyPrefix: '', ...(timeout ? { commandTimeout: timeout + blockMs } : {}) });
 }
 
 /** The validated event of a stream entry, or why it is not one. */

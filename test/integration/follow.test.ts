@@ -201,6 +201,32 @@ describe('the follower library', () => {
     expect(seqs(got)).toEqual(range(1, total));
   });
 
+  it('a history wiped while it follows is reported as a new epoch, and the new epoch is delivered from seq 1', async () => {
+    const blogId = newBlogId('livewipe');
+    const resets: ResetReason[] = [];
+    const got: LiveEvent[] = [];
+    const f = follow({
+      redis,
+      prefix,
+      blogs: [blogId],
+      checkIntervalMs: 200,
+      onReset: (_id, reason) => void resets.push(reason),
+      onEvent: (e) => void got.push(e),
+    });
+    followers.push(f);
+    await f.ready;
+    const before = await seedBlog(store, blogId, 5);
+    await until('the first epoch', () => got.length >= before);
+    const k = blogKeys(prefix, blogId);
+    await redis.del(k.blog, k.entries, k.timeline, k.keyEvents, k.pinned, k.seq, k.epoch, k.log, k.stream);
+    const after = await seedBlog(store, blogId, 1); // ids 1-0, 2-0: below where XREAD was waiting
+    await until('the new epoch', () => got.length >= before + after);
+    await f.stop();
+    expect(resets).toEqual(['epoch']);
+    expect(seqs(got)).toEqual([...range(1, before), ...range(1, after)]);
+    expect(got[0]?.cursor.split('.')[0]).not.toBe(got.at(-1)?.cursor.split('.')[0]);
+  });
+
   it('a checkpoint older than the trimmed stream is reported as trimmed; delivery goes on from the oldest kept', async () => {
     const ownPrefix = newPrefix('followtrim');
     const blogId = newBlogId('trim');
