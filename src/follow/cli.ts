@@ -88,6 +88,7 @@ function main(argv: string[]): void {
   follower.done.then(
     () => end(0),
     (err: unknown) => {
+      if (ending) return; // e.g. the write that met the closed pipe
       warn(err instanceof Error ? err.message : String(err));
       end(1);
     },

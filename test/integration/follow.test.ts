@@ -346,24 +346,28 @@ describe('a consumer group (XREADGROUP, XACK, XAUTOCLAIM)', () => {
 });
 
 describe('the command line', () => {
-  it('prints the events as NDJSON, live, and exits 0 on SIGTERM', async () => {
-    const prefix = newPrefix('followcli');
-    const store = storeFor(prefix);
-    const blogId = newBlogId('cli');
-    let total = await seedBlog(store, blogId, 4);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/follow/cli.ts', 'follow', blogId, '--from', 'start', '--prefix', prefix],
-      {
-        env: { ...process.env, REDIS_URL: inject('redisUrl') },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+  const prefix = newPrefix('followcli');
+  const store = storeFor(prefix);
+
+  /** `liveblog follow <args>` from the sources, its stdout as lines. */
+  function runCli(args: string[]) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/follow/cli.ts', 'follow', ...args], {
+      env: { ...process.env, REDIS_URL: inject('redisUrl') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const lines: string[] = [];
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    const lines: string[] = [];
     createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, lines, exited, stderr: () => stderr };
+  }
+
+  it('prints the events as NDJSON, live, and exits 0 on SIGTERM', async () => {
+    const blogId = newBlogId('cli');
+    let total = await seedBlog(store, blogId, 4);
+    const cli = runCli([blogId, '--from', 'start', '--prefix', prefix]);
+    const { child, lines } = cli;
     try {
       await until('the history on stdout', () => lines.length >= total, 15_000);
       for (let i = 0; i < 3; i++) await store.commit(createEntryCommit(makeEntry(blogId)));
@@ -374,10 +378,25 @@ describe('the command line', () => {
         stream.map(([, fields]) => JSON.parse(fields[1] ?? '') as unknown),
       );
       child.kill('SIGTERM');
-      expect(await within(10_000, 'the command to exit', exited)).toBe(0);
-      expect(stderr).toBe('');
+      expect(await within(10_000, 'the command to exit', cli.exited)).toBe(0);
+      expect(cli.stderr()).toBe('');
     } finally {
       child.kill('SIGKILL');
+    }
+  });
+
+  it('exits 0, quietly, when the reading end of its pipe closes (| head)', async () => {
+    const blogId = newBlogId('clipipe');
+    const total = await seedBlog(store, blogId, 2);
+    const cli = runCli([blogId, '--from', 'start', '--prefix', prefix]);
+    try {
+      await until('the history on stdout', () => cli.lines.length >= total, 15_000);
+      cli.child.stdout.destroy();
+      await store.commit(createEntryCommit(makeEntry(blogId))); // its line meets the closed pipe
+      expect(await within(10_000, 'the command to exit', cli.exited)).toBe(0);
+      expect(cli.stderr()).toBe('');
+    } finally {
+      cli.child.kill('SIGKILL');
     }
   });
 });
