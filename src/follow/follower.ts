@@ -123,7 +123,10 @@ export function follow(options: FollowOptions): Follower {
   if (from !== 'now' && from !== 'start' && !parseCursor(from)) {
     throw new Error(`from must be 'now', 'start' or a cursor <epoch>.<seq>, not ${JSON.stringify(from)}`);
   }
-  if (options.blogs !== 'all') for (const id of options.blogs) BlogIdSchema.parse(id);
+  if (options.blogs !== 'all') {
+    const bad = options.blogs.find((id) => !BlogIdSchema.safeParse(id).success);
+    if (bad !== undefined) throw new Error(`${JSON.stringify(bad)} is not a blog id (a slug: a-z, 0-9, "-")`);
+  }
 
   const conn = typeof options.redis === 'string' ? new Redis(options.redis) : ownCopy(options.redis, blockMs);
   conn.on('error', (err: Error) => report(err));
