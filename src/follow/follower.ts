@@ -22,6 +22,8 @@ export const FOLLOW_CHECK_INTERVAL_MS = 2000;
 /** Events taken per stream per XREAD: what the follower holds in memory at most per blog. */
 export const FOLLOW_BATCH_MAX_EVENTS = 100;
 const RETRY_MAX_MS = 5000;
+/** The follower's connection's name in `CLIENT LIST`, unless the caller's client has one. */
+const FOLLOW_CONNECTION_NAME = 'liveblog-follow';
 
 /** Where the caller keeps each blog's position: the cursor of the last event it has processed. */
 export interface CheckpointStore {
@@ -128,7 +130,10 @@ export function follow(options: FollowOptions): Follower {
     if (bad !== undefined) throw new Error(`${JSON.stringify(bad)} is not a blog id (a slug: a-z, 0-9, "-")`);
   }
 
-  const conn = typeof options.redis === 'string' ? new Redis(options.redis) : ownCopy(options.redis, blockMs);
+  const conn =
+    typeof options.redis === 'string'
+      ? new Redis(options.redis, { connectionName: FOLLOW_CONNECTION_NAME })
+      : ownCopy(options.redis, blockMs);
   conn.on('error', (err: Error) => report(err));
   const positions = new Map<string, Position>();
   const wake = new AbortController();
@@ -338,7 +343,11 @@ export function follow(options: FollowOptions): Follower {
  */
 function ownCopy(redis: Redis, blockMs: number): Redis {
   const timeout = redis.options.commandTimeout;
-  return redis.duplicate({ keyPrefix: '', ...(timeout ? { commandTimeout: timeout + blockMs } : {}) });
+  return redis.duplicate({
+    keyPrefix: '',
+    connectionName: redis.options.connectionName ?? FOLLOW_CONNECTION_NAME,
+    ...(timeout ? { commandTimeout: timeout + blockMs } : {}),
+  });
 }
 
 /** The validated event of a stream entry, or why it is not one. */

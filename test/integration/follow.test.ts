@@ -227,6 +227,31 @@ describe('the follower library', () => {
     expect(got[0]?.cursor.split('.')[0]).not.toBe(got.at(-1)?.cursor.split('.')[0]);
   });
 
+  it('a dropped connection is retried from where it was: nothing missed, nothing twice', async () => {
+    const blogId = newBlogId('dropped');
+    const got: LiveEvent[] = [];
+    const errors: Error[] = [];
+    const f = follow({
+      redis: inject('redisUrl'),
+      prefix,
+      blogs: [blogId],
+      onError: (err) => void errors.push(err),
+      onEvent: (e) => void got.push(e),
+    });
+    followers.push(f);
+    await f.ready;
+    const before = await seedBlog(store, blogId, 3);
+    await until('the first events', () => got.length >= before);
+    const clients = (await redis.client('LIST')) as string;
+    const ids = [...clients.matchAll(/^id=(\d+) .*name=liveblog-follow /gm)].map((m) => m[1] ?? '');
+    expect(ids.length).toBeGreaterThan(0);
+    for (const id of ids) await redis.client('KILL', 'ID', id);
+    for (let i = 0; i < 3; i++) await store.commit(createEntryCommit(makeEntry(blogId)));
+    await until('the events after the drop', () => got.length >= before + 3);
+    await f.stop();
+    expect(seqs(got)).toEqual(range(1, before + 3));
+  });
+
   it('a checkpoint older than the trimmed stream is reported as trimmed; delivery goes on from the oldest kept', async () => {
     const ownPrefix = newPrefix('followtrim');
     const blogId = newBlogId('trim');
