@@ -2,5 +2,12 @@
 export * from './schema.js';
 export * from './answer-schemas.js';
 export { blogKeys, blogIndexKey } from './store/keys.js';
+export {
+  follow,
+  type CheckpointStore,
+  type Follower,
+  type FollowOptions,
+  type ResetReason,
+} from './follow/index.js';
 export { createServer, type LiveblogServer } from './server.js';
 export { loadConfig, type Config } from './config.js';
