@@ -92,8 +92,10 @@ interface Ticket {
 }
 
 interface Membership {
-  joined: Set<string>;
-  pending: Set<Ticket>;
+  /** Blogs joined (at most 10: arrays are lighter than sets for thousands of sockets). */
+  joined: string[];
+  /** Subscribes in flight. */
+  pending: Ticket[];
 }
 
 interface FeedSlot {
@@ -162,7 +164,7 @@ export class LiveHub {
     const m = this.memberships.get(member);
     if (!m) return;
     for (const t of m.pending) if (t.blogId === blogId) t.cancelled = true;
-    if (m.joined.delete(blogId)) {
+    if (remove(m.joined, blogId)) {
       member.leave(blogId);
       this.removeMember(blogId, member);
     }
@@ -175,7 +177,7 @@ export class LiveHub {
     if (!m) return;
     for (const t of m.pending) t.cancelled = true;
     for (const blogId of m.joined) this.removeMember(blogId, member);
-    m.joined.clear();
+    m.joined.length = 0;
     this.forgetIfEmpty(member, m);
   }
 
@@ -191,7 +193,7 @@ export class LiveHub {
   private reserve(member: LiveMember, blogId: string): Ticket {
     let m = this.memberships.get(member);
     if (!m) {
-      m = { joined: new Set(), pending: new Set() };
+      m = { joined: [], pending: [] };
       this.memberships.set(member, m);
     }
     const blogs = new Set(m.joined);
@@ -201,7 +203,7 @@ export class LiveHub {
       throw new AppError('rate_limited', `at most ${SUBSCRIPTIONS_PER_SOCKET_MAX} blogs per connection`);
     }
     const ticket: Ticket = { blogId, cancelled: false };
-    m.pending.add(ticket);
+    m.pending.push(ticket);
     return ticket;
   }
 
@@ -218,7 +220,7 @@ export class LiveHub {
     if (!m) return answer;
     // A resubscribe replaces the old subscription: join again so the output sends what it holds first.
     member.join(ticket.blogId);
-    m.joined.add(ticket.blogId);
+    if (!m.joined.includes(ticket.blogId)) m.joined.push(ticket.blogId);
     slot.members.add(member);
     clearTimeout(slot.idle);
     return answer;
@@ -227,7 +229,7 @@ export class LiveHub {
   private settle(member: LiveMember, ticket: Ticket): void {
     const m = this.memberships.get(member);
     if (m) {
-      m.pending.delete(ticket);
+      remove(m.pending, ticket);
       this.forgetIfEmpty(member, m);
     }
     const slot = this.slots.get(ticket.blogId);
@@ -235,7 +237,7 @@ export class LiveHub {
   }
 
   private forgetIfEmpty(member: LiveMember, m: Membership): void {
-    if (m.joined.size === 0 && m.pending.size === 0) this.memberships.delete(member);
+    if (m.joined.length === 0 && m.pending.length === 0) this.memberships.delete(member);
   }
 
   private removeMember(blogId: string, member: LiveMember): void {
@@ -301,7 +303,7 @@ export class LiveHub {
     for (const member of members) {
       const m = this.memberships.get(member);
       if (m) {
-        m.joined.delete(blogId);
+        remove(m.joined, blogId);
         this.forgetIfEmpty(member, m);
       }
       slot.members.delete(member);
@@ -354,4 +356,12 @@ export class LiveHub {
     for (const slot of slots) clearTimeout(slot.idle);
     await Promise.allSettled(slots.map((s) => s.feed.close()));
   }
+}
+
+/** Removes the first `item` from `list`; true when it was there. */
+function remove<T>(list: T[], item: T): boolean {
+  const i = list.indexOf(item);
+  if (i < 0) return false;
+  list.splice(i, 1);
+  return true;
 }

@@ -12,7 +12,13 @@ export type Listener = (...args: unknown[]) => void;
 
 export interface Answering {
   /** The listener of a request: no ack function → ignored; any error → an error ack. */
-  answering<A>(socket: { id: string }, event: string, handler: (payload: unknown) => Promise<A>): Listener;
+  /** `gate` runs first and may throw (e.g. `rate_limited`). */
+  answering<A>(
+    socket: { id: string },
+    event: string,
+    handler: (payload: unknown) => Promise<A>,
+    gate?: () => void,
+  ): Listener;
   /** Answers `invalid` to events that are not part of the protocol but came with an acknowledgement. */
   refuseUnknown(
     socket: { id: string; onAny(fn: (event: string, ...args: unknown[]) => void): unknown },
@@ -28,7 +34,12 @@ export function createAnswering(log: GatewayLog): Answering {
     ack({ ok: false, error });
   };
   return {
-    answering<A>(socket: { id: string }, event: string, handler: (payload: unknown) => Promise<A>): Listener {
+    answering<A>(
+      socket: { id: string },
+      event: string,
+      handler: (payload: unknown) => Promise<A>,
+      gate?: () => void,
+    ): Listener {
       return (...args: unknown[]) => {
         // The acknowledgement is the last argument, whatever came before it: `emit(event, ack)` with no
         // payload (python-socketio's `call(event)`) and `emit(event, payload, extra…, ack)` both get an
@@ -40,7 +51,10 @@ export function createAnswering(log: GatewayLog): Answering {
         const context = { event, sid: socket.id };
         // Through a promise, so even a handler that throws synchronously answers with an error ack.
         Promise.resolve(input)
-          .then(handler)
+          .then((value) => {
+            gate?.();
+            return handler(value);
+          })
           .then(
             (result) => answer(result),
             (err: unknown) => fail(answer, err, context),

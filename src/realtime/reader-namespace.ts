@@ -24,46 +24,55 @@ export interface ReaderDeps {
   requestsPerSecond: number;
 }
 
+/**
+ * The socket as the live path sees it (a class, so thousands of sockets share its methods). Closing the
+ * transport (not a Socket.IO disconnect) on a restart makes the client reconnect and resubscribe; its
+ * old-epoch cursor gets a fresh snapshot.
+ */
+class SocketMember implements LiveMember {
+  constructor(
+    private readonly socket: ReaderSocket,
+    private readonly fanout: Fanout,
+  ) {}
+  get connected(): boolean {
+    return this.socket.connected;
+  }
+  join(blogId: string): void {
+    this.fanout.join(this.socket, blogId);
+  }
+  leave(blogId: string): void {
+    void this.socket.leave(blogId);
+  }
+  restart(): void {
+    this.socket.conn.close();
+  }
+}
+
 export function wireReader(socket: ReaderSocket, deps: ReaderDeps): void {
-  const { service, live, fanout, answers, telemetry } = deps;
-  // The socket as the live path sees it. Closing the transport (not a Socket.IO disconnect) on a restart
-  // makes the client reconnect and resubscribe; its old-epoch cursor gets a fresh snapshot.
-  const member: LiveMember = {
-    get connected() {
-      return socket.connected;
-    },
-    join: (blogId) => fanout.join(socket, blogId),
-    leave: (blogId) => void socket.leave(blogId),
-    restart: () => socket.conn.close(),
-  };
+  const { service, live, answers, telemetry } = deps;
+  const member = new SocketMember(socket, deps.fanout);
   const bucket = new TokenBucket(deps.requestsPerSecond);
   /** One socket's flood of requests answers `rate_limited` and costs nobody else anything. */
-  const limited =
-    <A>(handler: (payload: unknown) => Promise<A>) =>
-    (payload: unknown): Promise<A> => {
-      if (bucket.take()) return handler(payload);
-      telemetry.rateLimited('reader');
-      return Promise.reject(new AppError('rate_limited', 'too many requests; slow down'));
-    };
-
+  const gate = (): void => {
+    if (bucket.take()) return;
+    telemetry.rateLimited('reader');
+    throw new AppError('rate_limited', 'too many requests; slow down');
+  };
   socket.on(
     'subscribe',
-    answers.answering(
-      socket,
-      'subscribe',
-      limited((payload) => live.subscribe(member, payload)),
-    ),
+    answers.answering(socket, 'subscribe', (payload) => live.subscribe(member, payload), gate),
   );
   socket.on(
     'unsubscribe',
     answers.answering(
       socket,
       'unsubscribe',
-      limited((payload) => {
+      (payload) => {
         const { blogId } = UnsubscribeSchema.parse(payload);
         live.unsubscribe(member, blogId);
         return Promise.resolve({ ok: true as const });
-      }),
+      },
+      gate,
     ),
   );
   socket.on(
@@ -71,7 +80,8 @@ export function wireReader(socket: ReaderSocket, deps: ReaderDeps): void {
     answers.answering(
       socket,
       'entries',
-      limited(async (payload) => ({ ok: true as const, ...(await service.listEntries(payload)) })),
+      async (payload) => ({ ok: true as const, ...(await service.listEntries(payload)) }),
+      gate,
     ),
   );
   socket.on('disconnect', () => live.disconnect(member));
