@@ -2,13 +2,12 @@
  * The reader page (GET /blogs/:blogId): takes over the server-rendered feed and keeps it live over
  * Socket.IO (SPEC §3, §7). Works from the initial state the server embeds as a JSON data block.
  */
-import { io } from 'socket.io-client';
 import type { Blog, BlogPage, Entry, ErrorBody } from '../src/schema.js';
 import { ACK_TIMEOUT_MS, BlogSync } from './lib/blog-sync.js';
 import { createConnectionState, watchConnection } from './lib/connection.js';
 import { byId, htmlToPlainText } from './lib/dom.js';
 import { describeError } from './lib/errors.js';
-import type { ReaderSocket } from './lib/sockets.js';
+import { readerSocket, type ReaderSocket } from './lib/sockets.js';
 import { buildLiveBlogPosting, jsonForScript } from '../src/shared/jsonld.js';
 import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
@@ -114,13 +113,7 @@ els.list.addEventListener('click', (event) => {
 });
 
 // ---- the socket ------------------------------------------------------------------------------
-const socket: ReaderSocket = io({
-  transports: ['websocket', 'polling'],
-  tryAllTransports: true,
-  reconnectionDelay: 500,
-  reconnectionDelayMax: 5000,
-  autoConnect: false,
-});
+const socket: ReaderSocket = readerSocket();
 let sync: BlogSync | undefined;
 let unwatch: (() => void) | undefined;
 let keyEventsLoaded = false;

@@ -5,6 +5,7 @@
  */
 import type { Entry, LiveEvent } from '../../src/schema.js';
 import { newestFirst } from '../../src/shared/presentation.js';
+import { renderKeyedList, type RenderedNodes } from '../lib/keyed-list.js';
 import { buildEntry } from '../reader/entry-view.js';
 
 export type EmbedMode = 'all' | 'key-events';
@@ -18,7 +19,7 @@ export interface EmbedFeedOptions {
 
 export class EmbedFeed {
   private readonly entries = new Map<string, Entry>();
-  private readonly rendered = new Map<string, { node: HTMLLIElement; version: number }>();
+  private readonly rendered: RenderedNodes = new Map();
 
   constructor(
     private readonly list: HTMLOListElement,
@@ -75,29 +76,7 @@ export class EmbedFeed {
 
   private render(): void {
     const desired = this.shown();
-    const keep = new Set(desired.map((e) => e.id));
-    for (const [id, r] of this.rendered) {
-      if (!keep.has(id)) {
-        r.node.remove();
-        this.rendered.delete(id);
-      }
-    }
-    let prev: HTMLLIElement | null = null;
-    for (const entry of desired) {
-      let r = this.rendered.get(entry.id);
-      if (!r || r.version !== entry.version) {
-        const node = buildEntry(entry, this.options.pageUrl);
-        if (r) r.node.replaceWith(node);
-        r = { node, version: entry.version };
-        this.rendered.set(entry.id, r);
-      }
-      const expected: Element | null = prev ? prev.nextElementSibling : this.list.firstElementChild;
-      if (expected !== r.node) {
-        if (prev) prev.after(r.node);
-        else this.list.prepend(r.node);
-      }
-      prev = r.node;
-    }
+    renderKeyedList(this.list, desired, this.rendered, (entry) => buildEntry(entry, this.options.pageUrl));
     this.empty.hidden = desired.length > 0;
   }
 }

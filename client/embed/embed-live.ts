@@ -2,13 +2,12 @@
  * The embed's live part: the short feed kept in sync over its own Socket.IO connection (BlogSync, as
  * the reader page does), the blog's title and status, and links that lead to the full blog.
  */
-import { io } from 'socket.io-client';
 import type { Blog } from '../../src/schema.js';
 import type { EmbedState } from '../../src/http/embed-page.js';
 import { ACK_TIMEOUT_MS, BlogSync } from '../lib/blog-sync.js';
 import { createConnectionState, watchConnection } from '../lib/connection.js';
 import { byId } from '../lib/dom.js';
-import type { ReaderSocket } from '../lib/sockets.js';
+import { readerSocket, type ReaderSocket } from '../lib/sockets.js';
 import { refreshTimes, TIME_REFRESH_MS } from '../lib/time.js';
 import { EmbedFeed } from './embed-feed.js';
 
@@ -41,13 +40,7 @@ export function startEmbed(state: EmbedState): void {
     return;
   }
 
-  const socket: ReaderSocket = io({
-    transports: ['websocket', 'polling'],
-    tryAllTransports: true,
-    reconnectionDelay: 500,
-    reconnectionDelayMax: 5000,
-    autoConnect: false,
-  });
+  const socket: ReaderSocket = readerSocket();
   let sync: BlogSync | undefined;
   const unwatch = watchConnection(socket, connection);
 

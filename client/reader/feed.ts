@@ -6,6 +6,7 @@
 import type { Blog, BlogPage, Entry, LiveEvent } from '../../src/schema.js';
 import { prefersReducedMotion } from '../lib/dom.js';
 import { isNewer, newestFirst } from '../../src/shared/presentation.js';
+import { renderKeyedList, type RenderedNodes } from '../lib/keyed-list.js';
 import { buildEntry } from './entry-view.js';
 
 export interface FeedElements {
@@ -35,7 +36,7 @@ export class Feed {
   private readonly held = new Set<string>();
   /** The oldest entry loaded by paging; older entries are not shown until "load older" reaches them. */
   private boundary: Entry | null = null;
-  private readonly rendered = new Map<string, { node: HTMLLIElement; version: number }>();
+  private readonly rendered: RenderedNodes = new Map();
   private baseTitle: string;
 
   constructor(
@@ -195,32 +196,7 @@ export class Feed {
 
   private render(): void {
     const desired = this.visible();
-    const keep = new Set(desired.map((e) => e.id));
-    for (const [id, r] of this.rendered) {
-      if (!keep.has(id)) {
-        r.node.remove();
-        this.rendered.delete(id);
-      }
-    }
-    let prev: HTMLLIElement | null = null;
-    for (const entry of desired) {
-      let r = this.rendered.get(entry.id);
-      if (r && r.version !== entry.version) {
-        const node = buildEntry(entry, this.pageUrl);
-        r.node.replaceWith(node);
-        r = { node, version: entry.version };
-        this.rendered.set(entry.id, r);
-      } else if (!r) {
-        r = { node: buildEntry(entry, this.pageUrl), version: entry.version };
-        this.rendered.set(entry.id, r);
-      }
-      const expected: Element | null = prev ? prev.nextElementSibling : this.els.list.firstElementChild;
-      if (expected !== r.node) {
-        if (prev) prev.after(r.node);
-        else this.els.list.prepend(r.node);
-      }
-      prev = r.node;
-    }
+    renderKeyedList(this.els.list, desired, this.rendered, (entry) => buildEntry(entry, this.pageUrl));
     this.els.loadOlder.hidden = !this.hasMore;
     this.renderCounter();
   }

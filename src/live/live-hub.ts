@@ -109,6 +109,8 @@ export type SubscribeAnswer = FreshSubscribeAck | ResumedSubscribeAck;
 export class LiveHub {
   private readonly slots = new Map<string, FeedSlot>();
   private readonly memberships = new Map<LiveMember, Membership>();
+  /** Subscribes in flight per blog: a feed is not released under one. */
+  private readonly pendingByBlog = new Map<string, number>();
   /** Totals from the last exchange, and the local count that went into them. */
   private readonly totals = new Map<string, { total: number; local: number }>();
   private readonly feedIdleMs: number;
@@ -204,6 +206,7 @@ export class LiveHub {
     }
     const ticket: Ticket = { blogId, cancelled: false };
     m.pending.push(ticket);
+    this.pendingByBlog.set(blogId, (this.pendingByBlog.get(blogId) ?? 0) + 1);
     return ticket;
   }
 
@@ -232,6 +235,9 @@ export class LiveHub {
       remove(m.pending, ticket);
       this.forgetIfEmpty(member, m);
     }
+    const left = (this.pendingByBlog.get(ticket.blogId) ?? 1) - 1;
+    if (left > 0) this.pendingByBlog.set(ticket.blogId, left);
+    else this.pendingByBlog.delete(ticket.blogId);
     const slot = this.slots.get(ticket.blogId);
     if (slot) this.idleIfUnused(slot);
   }
@@ -279,10 +285,8 @@ export class LiveHub {
 
   /** A feed with no members and no subscribe in flight is released after the grace period. */
   private idleIfUnused(slot: FeedSlot): void {
-    if (slot.members.size > 0 || this.slots.get(slot.feed.blogId) !== slot) return;
-    for (const m of this.memberships.values()) {
-      for (const t of m.pending) if (t.blogId === slot.feed.blogId) return;
-    }
+    if (slot.members.size > 0 || this.pendingByBlog.has(slot.feed.blogId)) return;
+    if (this.slots.get(slot.feed.blogId) !== slot) return;
     clearTimeout(slot.idle);
     slot.idle = setTimeout(() => this.drop(slot), this.feedIdleMs);
     slot.idle.unref();
