@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
+import { answerParser } from './realtime/answer-parser.js';
 import { createAuthenticator } from './auth.js';
 import type { Config } from './config.js';
 import { createHttpApp, HTTP_BODY_MAX_BYTES } from './http/app.js';
@@ -121,6 +122,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   const io: GatewayServer = new SocketServer(http, {
     maxHttpBufferSize: HTTP_BODY_MAX_BYTES,
     serveClient: false,
+    parser: answerParser,
     cors: config.corsOrigins.length > 0 ? { origin: config.corsOrigins } : undefined,
   });
   // Each connection would otherwise keep its whole handshake request (headers, buffers) alive.

@@ -20,6 +20,7 @@ import {
 } from '../schema.js';
 import type { EventBus, Store } from '../store/store.js';
 import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
+import { freshAnswer } from './answer-json.js';
 import { BlogFeed } from './blog-feed.js';
 import type { ResumeAnswer } from './sequencer.js';
 
@@ -155,7 +156,7 @@ export class LiveHub {
       const page = this.enter(member, ticket, slot, build);
       if (!page) throw new AppError('not_found', `blog ${input.blogId} does not exist`);
       this.telemetry.subscribed('fresh');
-      return { ok: true, resumed: false, ...page, readers: this.readers(input.blogId) };
+      return freshAnswer(page, this.readers(input.blogId));
     } finally {
       this.settle(member, ticket);
     }

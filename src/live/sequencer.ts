@@ -38,6 +38,12 @@ export class FeedSequencer {
   private cache: Cache | null = null;
   private lastSeq = 0;
   private ring: LiveEvent[] = [];
+  /** The pages handed out at the current (cache, seq), by limit. */
+  private views: { cache: Cache | null; seq: number; pages: Map<number, BlogPage> } = {
+    cache: null,
+    seq: -1,
+    pages: new Map(),
+  };
   private readonly early = new Map<number, LiveEvent>();
 
   /** The blog is known (loaded from a snapshot or seen created). */
@@ -156,18 +162,29 @@ export class FeedSequencer {
     return true;
   }
 
-  /** The snapshot at exactly the last delivered `seq`. */
+  /**
+   * The snapshot at exactly the last delivered `seq`: the same object for the same (seq, limit), so what
+   * is derived from it (its JSON) can be made once for every reader arriving at that `seq`.
+   */
   view(limit: number): BlogPage | null {
     const cache = this.cache;
     if (!cache) return null;
-    return {
-      blog: cache.blog,
-      entries: cache.entries.slice(0, limit),
-      pinned: cache.pinned,
-      hasMore: cache.total > limit,
-      cursor: formatCursor(cache.epoch, this.lastSeq),
-      seq: this.lastSeq,
-    };
+    if (this.views.cache !== cache || this.views.seq !== this.lastSeq) {
+      this.views = { cache, seq: this.lastSeq, pages: new Map() };
+    }
+    let page = this.views.pages.get(limit);
+    if (!page) {
+      page = {
+        blog: cache.blog,
+        entries: cache.entries.slice(0, limit),
+        pinned: cache.pinned,
+        hasMore: cache.total > limit,
+        cursor: formatCursor(cache.epoch, this.lastSeq),
+        seq: this.lastSeq,
+      };
+      this.views.pages.set(limit, page);
+    }
+    return page;
   }
 
   /**

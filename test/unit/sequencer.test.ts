@@ -122,3 +122,20 @@ describe('FeedSequencer', () => {
     expect(s.resumeSource('e1.5')).toMatchObject({ from: 'log' });
   });
 });
+
+describe('FeedSequencer.view', () => {
+  it('hands out one page per (seq, limit) and a new one after an event', () => {
+    const s = new FeedSequencer();
+    s.adopt(snapshot(0));
+    s.offer(created(1));
+    const first = s.view(20);
+    expect(s.view(20)).toBe(first);
+    expect(s.view(5)).not.toBe(first);
+    s.offer(created(2));
+    const second = s.view(20);
+    expect(second).not.toBe(first);
+    expect(second?.seq).toBe(2);
+    expect(second?.entries.map((e) => e.headline)).toEqual(['entry 2', 'entry 1']);
+    expect(first?.seq).toBe(1);
+  });
+});
