@@ -20,7 +20,7 @@ import {
 } from '../schema.js';
 import type { EventBus, Store } from '../store/store.js';
 import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
-import { freshAnswer } from './answer-json.js';
+import { freshAnswer, resumedAnswer } from './answer-json.js';
 import { BlogFeed } from './blog-feed.js';
 import type { ResumeAnswer } from './sequencer.js';
 
@@ -149,7 +149,7 @@ export class LiveHub {
         const resumed = build && this.enter(member, ticket, slot, () => bounded(build()));
         if (resumed) {
           this.telemetry.subscribed('resumed');
-          return { ok: true, ...resumed };
+          return resumedAnswer(resumed);
         }
       }
       const build = await slot.feed.prepareFresh(input.limit ?? PAGE_LIMIT_DEFAULT);

@@ -109,6 +109,27 @@ describe('the subscribe answer on the wire', () => {
     for (const r of [...readers, late]) r.close();
   });
 
+  it('writes a resume answer from the events the feed already serialised', async () => {
+    const blogId = await newBlog(app);
+    await newEntry(app, blogId);
+    const first = await RawClient.open(app.port, '/');
+    first.send(`421["subscribe",${JSON.stringify({ blogId })}]`);
+    const fresh = await first.next((f) => f.startsWith('431['));
+    const [{ cursor }] = JSON.parse(fresh.slice(3)) as [{ cursor: string }];
+    for (let i = 0; i < 3; i++) await newEntry(app, blogId, { body: `missed ${i}` });
+    for (const id of [2, 3]) {
+      const reader = await RawClient.open(app.port, '/');
+      reader.send(`42${id}["subscribe",${JSON.stringify({ blogId, cursor })}]`);
+      const frame = await reader.next((f) => f.startsWith(`43${id}[`));
+      const [answer] = JSON.parse(frame.slice(3)) as [{ resumed: boolean; events: { seq: number }[] }];
+      expect(frame).toBe(defaultAck('/', id, answer));
+      expect(answer.resumed).toBe(true);
+      expect(answer.events.map((e) => e.seq)).toEqual([3, 4, 5]);
+      reader.close();
+    }
+    first.close();
+  });
+
   it('carries the namespace on /editor', async () => {
     const blogId = await newBlog(app);
     await newEntry(app, blogId);

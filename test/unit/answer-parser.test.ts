@@ -1,9 +1,9 @@
 /** The Socket.IO encoder writes a subscribe answer from its snapshot's JSON, made once per page. */
 import { Encoder, PacketType, type Packet } from 'socket.io-parser';
 import { describe, expect, it } from 'vitest';
-import { freshAnswer, pageJson } from '../../src/live/answer-json.js';
+import { freshAnswer, pageJson, resumedAnswer } from '../../src/live/answer-json.js';
 import { answerParser } from '../../src/realtime/answer-parser.js';
-import type { BlogPage } from '../../src/schema.js';
+import type { BlogPage, LiveEvent } from '../../src/schema.js';
 import { makeBlog, makeEntry } from '../helpers/store-fixtures.js';
 
 const blog = makeBlog('wire-blog');
@@ -35,6 +35,25 @@ describe('answerParser', () => {
     (second as { seq: number }).seq = 99;
     const [cached] = encode({ type: PacketType.ACK, nsp: '/', id: 2, data: [second] });
     expect(cached).toContain('"seq":1,"readers":2}]');
+  });
+
+  it('writes a resume answer exactly as the default encoder would', () => {
+    const event = {
+      type: 'entry.created' as const,
+      blogId: blog.id,
+      seq: 2,
+      at: page.entries[0]?.createdAt ?? '',
+      entry: page.entries[0],
+    };
+    const answer = resumedAnswer({
+      resumed: true,
+      blog,
+      events: [event as unknown as LiveEvent],
+      cursor: 'e.2',
+      seq: 2,
+    });
+    const packet = { type: PacketType.ACK, nsp: '/', id: 4, data: [answer] };
+    expect(encode(packet)).toEqual(new Encoder().encode(packet));
   });
 
   it('leaves every other packet to the default encoder', () => {
