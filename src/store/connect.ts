@@ -167,6 +167,9 @@ function redisClients(
       sentinels: config.redisSentinel.sentinels,
       name: config.redisSentinel.name,
       failoverDetector: true,
+      // A demoted master answers writes with READONLY: reconnect (through the sentinels, to the new
+      // master) without resending; the refused command ran nothing and answers `unavailable`.
+      reconnectOnError: (err: Error) => err.message.startsWith('READONLY'),
     };
     return {
       commands: new Redis({ ...options, ...sentinel }),

@@ -94,6 +94,12 @@ export class RedisStore implements Store {
     this.prefix = options.prefix ?? 'liveblog:';
     this.logMax = options.resumeLogMaxEvents ?? 1000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+    // A new connection may be to another server (a promoted replica, another host): measure its clock
+    // again before the next commit's deadline.
+    redis.on('ready', () => {
+      this.clockOffsetMs = null;
+      this.clockRoundTripMs = Infinity;
+    });
     redis.defineCommand('lbCommit', { numberOfKeys: 10, lua: COMMIT_LUA });
     redis.defineCommand('lbSnapshot', { numberOfKeys: 6, lua: SNAPSHOT_LUA });
     redis.defineCommand('lbPage', { numberOfKeys: 2, lua: PAGE_LUA });

@@ -8,7 +8,8 @@
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SECOND_EDITOR_TOKEN, startApp, uniqueId, type TestApp } from '../helpers/app.js';
-import { connectEditor } from '../helpers/clients.js';
+import { api, connectEditor } from '../helpers/clients.js';
+import { RedisServer } from '../helpers/redis-server.js';
 import { RedisSentinelSetup } from '../helpers/redis-sentinel.js';
 import { TrackingReader } from '../helpers/tracking-reader.js';
 import { until } from '../helpers/wait.js';
@@ -94,4 +95,24 @@ describe('Redis Sentinel: the master is killed while editors post', () => {
     await readersCaughtUp(readers, stored.cursor);
     for (const reader of readers) expectReaderMatchesStore(reader, stored, { oneSegment: true });
   }, 60_000);
+
+  it('a write that reaches a replica (as a demoted master is) answers unavailable and writes nothing', async () => {
+    const master = await RedisServer.start();
+    cleanups.push(() => master.dispose());
+    const replica = await RedisServer.start(undefined, {
+      args: ['--replicaof', '127.0.0.1', String(master.port)],
+    });
+    cleanups.push(() => replica.dispose());
+    const prefix = `${uniqueId('readonly')}:`;
+    const app = await startApp({ redisUrl: replica.url, prefix });
+    cleanups.push(() => app.stop());
+    const res = await api(app.url, 'PUT', `/api/blogs/${uniqueId('ro')}`, {
+      token: app.token,
+      body: { title: 'Never written' },
+    });
+    expect(res.status).toBe(503);
+    expect(res.body.error?.code).toBe('unavailable');
+    const list = await api(app.url, 'GET', '/api/blogs');
+    expect(list.body.blogs).toEqual([]);
+  });
 });
