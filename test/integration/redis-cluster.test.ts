@@ -3,7 +3,8 @@
  * exactly-once ordered fan-out through sharded pub/sub, resume, a plain SSUBSCRIBE client on the owning
  * shard, and the cross-slot parts (the blog index, reader counts, the write limit).
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { follow } from '../../src/follow/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../src/schema.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
@@ -206,6 +207,38 @@ describe('two instances on a 3-master Redis Cluster', () => {
       expect(answers.slice(3)).toEqual(['429', '429', '429']);
     } finally {
       await Promise.all([la.stop(), lb.stop()]);
+    }
+  });
+
+  it('the follower library follows one blog on the cluster, in order from the start, and refuses more than one', async () => {
+    const [, blogId] = [...blogsByShard.entries()][2] ?? [0, ''];
+    const client = new Cluster(cluster.nodes);
+    client.on('error', () => undefined);
+    try {
+      expect(() => follow({ redis: client, prefix, blogs: 'all', onEvent: () => undefined })).toThrow(
+        /exactly one blog/,
+      );
+      const got: LiveEvent[] = [];
+      const follower = follow({
+        redis: client,
+        prefix,
+        blogs: [blogId],
+        from: 'start',
+        onEvent: (e) => void got.push(e),
+      });
+      try {
+        await follower.ready;
+        const ed = await editor(a);
+        const created = expectOk(await call(ed, 'entry:create', { blogId, body: 'followed' }));
+        await until('the follower to reach the new entry', () =>
+          got.some((e) => e.type === 'entry.created' && e.entry.id === created.entry.id),
+        );
+        expect(seqsOf(got)).toEqual(range(1, got.length));
+      } finally {
+        await follower.stop();
+      }
+    } finally {
+      client.disconnect();
     }
   });
 });
