@@ -50,6 +50,24 @@ const PublicUrlSchema = z.string().transform((raw, ctx) => {
   return url.origin;
 });
 
+/** `host:port,…`: Redis Cluster nodes or Sentinels (an IPv6 host in brackets: `[::1]:7000`). */
+const HostPortListSchema = z.string().transform((raw, ctx): { host: string; port: number }[] => {
+  const nodes: { host: string; port: number }[] = [];
+  for (const item of raw.split(',').map((s) => s.trim())) {
+    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$/.exec(item);
+    const port = Number(m?.[2]);
+    if (!m?.[1] || port < 1 || port > 65_535) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected comma-separated host:port pairs (e.g. redis-a:7000,redis-b:7000)',
+      });
+      return z.NEVER;
+    }
+    nodes.push({ host: m[1].replace(/^\[|\]$/g, ''), port });
+  }
+  return nodes;
+});
+
 /** proxy-addr's names for address ranges, accepted by express's `trust proxy`. */
 const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -85,6 +103,12 @@ const EnvSchema = z.object({
     .string()
     .regex(/^rediss?:\/\/.+/, 'must start with redis:// or rediss://')
     .optional(),
+  REDIS_CLUSTER_NODES: HostPortListSchema.optional(),
+  REDIS_SENTINELS: HostPortListSchema.optional(),
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/, "must be the monitored master's name (letters, digits, . _ -)")
+    .optional(),
   REDIS_PREFIX: z.string().min(1).max(100).default('liveblog:'),
   EDITOR_TOKENS: EditorTokensSchema.optional(),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -119,6 +143,10 @@ export interface Config {
   port: number;
   host: string;
   redisUrl: string | undefined;
+  /** A Redis Cluster's seed nodes (REDIS_CLUSTER_NODES); set instead of redisUrl. */
+  redisClusterNodes: { host: string; port: number }[] | undefined;
+  /** Redis Sentinels and the monitored master's name (REDIS_SENTINELS, REDIS_SENTINEL_NAME); instead of redisUrl. */
+  redisSentinel: { sentinels: { host: string; port: number }[]; name: string } | undefined;
   redisPrefix: string;
   editorTokens: { name: string; token: string }[];
   jwtSecret: string | undefined;
@@ -150,10 +178,35 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid ${name}: ${issue?.message ?? 'bad value'}`);
   }
   const e = parsed.data;
+  const topologies = [
+    e.REDIS_URL && 'REDIS_URL',
+    e.REDIS_CLUSTER_NODES && 'REDIS_CLUSTER_NODES',
+    e.REDIS_SENTINELS && 'REDIS_SENTINELS',
+  ].filter((name) => typeof name === 'string');
+  if (topologies.length > 1) {
+    throw new ConfigError(
+      `invalid ${topologies[1]}: set only one of REDIS_URL, REDIS_CLUSTER_NODES and REDIS_SENTINELS (${topologies.join(' and ')} are set)`,
+    );
+  }
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) {
+    throw new ConfigError(
+      "invalid REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the monitored master's name)",
+    );
+  }
+  if (e.REDIS_SENTINEL_NAME && !e.REDIS_SENTINELS) {
+    throw new ConfigError(
+      'invalid REDIS_SENTINEL_NAME: only meaningful with REDIS_SENTINELS, which is not set',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES,
+    redisSentinel:
+      e.REDIS_SENTINELS && e.REDIS_SENTINEL_NAME
+        ? { sentinels: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME }
+        : undefined,
     redisPrefix: e.REDIS_PREFIX,
     editorTokens: e.EDITOR_TOKENS ?? [],
     jwtSecret: e.JWT_SECRET,

@@ -4,7 +4,7 @@
  * RateLimiterRedis), with a per-instance memory limiter as insurance while Redis cannot be reached; on
  * the embedded store it is in memory.
  */
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
@@ -24,7 +24,7 @@ const UNLIMITED: WriteLimiter = { take: () => Promise.resolve(true) };
 
 export function createWriteLimiter(
   writesPerSecond: number,
-  redis?: { client: Redis; prefix: string },
+  redis?: { client: Redis | Cluster; prefix: string },
 ): WriteLimiter {
   if (writesPerSecond <= 0) return UNLIMITED;
   const points = Math.max(1, Math.round(writesPerSecond * WRITE_LIMIT_WINDOW_SECONDS));

@@ -7,9 +7,10 @@
  * then checkpointed. XREAD BLOCK is answered by the same XADD that runs next to the PUBLISH, so it is as
  * prompt as pub/sub, and a single source needs no merging or de-duplication of two.
  *
- * Not for a Redis Cluster as it stands: one XREAD may name only keys of one slot (see the README).
+ * On a Redis Cluster one XREAD may name only keys of one slot, and each blog has its own: there a
+ * follower follows exactly one blog (start one per blog; see the README).
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { formatCursor, parseCursor } from '../cursor.js';
 import { BlogIdSchema, EventSchema, type LiveEvent } from '../schema.js';
 import { blogIndexKey, blogKeys } from '../store/keys.js';
@@ -40,8 +41,11 @@ export interface CheckpointStore {
 export type ResetReason = 'epoch' | 'trimmed';
 
 export interface FollowOptions {
-  /** An ioredis client the caller keeps owning (the follower `duplicate()`s it), or a Redis URL. */
-  redis: Redis | string;
+  /**
+   * An ioredis client the caller keeps owning (the follower `duplicate()`s it), or a Redis URL. A
+   * `Cluster` client follows exactly one blog.
+   */
+  redis: Redis | Cluster | string;
   /** The server's REDIS_PREFIX. Default `liveblog:`. */
   prefix?: string;
   /** Blog ids, or `'all'`: every blog in `<prefix>blogs`, re-read every `checkIntervalMs` for new ones. */
@@ -130,7 +134,13 @@ export function follow(options: FollowOptions): Follower {
     if (bad !== undefined) throw new Error(`${JSON.stringify(bad)} is not a blog id (a slug: a-z, 0-9, "-")`);
   }
 
-  const conn =
+  if (options.redis instanceof Cluster && (options.blogs === 'all' || options.blogs.length !== 1)) {
+    throw new Error(
+      'on a Redis Cluster a follower follows exactly one blog (one XREAD cannot span slots): start one per blog',
+    );
+  }
+
+  const conn: Redis | Cluster =
     typeof options.redis === 'string'
       ? new Redis(options.redis, { connectionName: FOLLOW_CONNECTION_NAME })
       : ownCopy(options.redis, blockMs);
@@ -341,7 +351,20 @@ export function follow(options: FollowOptions): Follower {
  * A connection of the caller's settings for the follower alone (XREAD BLOCK holds it): without a key
  * prefix (the follower names whole keys) and with room for the block in any command timeout.
  */
-function ownCopy(redis: Redis, blockMs: number): Redis {
+function ownCopy(redis: Redis | Cluster, blockMs: number): Redis | Cluster {
+  if (redis instanceof Cluster) {
+    const node = redis.options.redisOptions ?? {};
+    const timeout = node.commandTimeout;
+    return redis.duplicate(undefined, {
+      keyPrefix: '',
+      redisOptions: {
+        ...node,
+        keyPrefix: '',
+        connectionName: node.connectionName ?? FOLLOW_CONNECTION_NAME,
+        ...(timeout ? { commandTimeout: timeout + blockMs } : {}),
+      },
+    });
+  }
   const timeout = redis.options.commandTimeout;
   return redis.duplicate({
     keyPrefix: '',

@@ -254,7 +254,9 @@ export function buildAsyncApi(options: AsyncApiOptions = {}): AsyncApiDocument {
         description:
           `Every event of a blog is published as the JSON \`Event\` on \`${prefix}{<blogId>}:events\`, ` +
           'the braces literal (a Redis Cluster hash tag): `SUBSCRIBE liveblog:{crisis-in-ukraine}:events`, ' +
-          '`PSUBSCRIBE liveblog:*:events`, or on a Cluster `SSUBSCRIBE`. Recorded and published in one ' +
+          '`PSUBSCRIBE liveblog:*:events`. On a Redis Cluster (`REDIS_CLUSTER_NODES`) it goes out with `SPUBLISH` ' +
+          'instead (sharded pub/sub: only the shard that owns the blog’s slot carries it, and plain `SUBSCRIBE` ' +
+          'hears nothing): `SSUBSCRIBE liveblog:{crisis-in-ukraine}:events` on that shard. Recorded and published in one ' +
           'atomic step. Pub/sub is at-most-once: after a `seq` jump, catch up with ' +
           '`GET /api/blogs/{blogId}/events?cursor=`.',
         servers: [{ $ref: '#/servers/redis' }],

@@ -1,19 +1,23 @@
 /**
- * Connection set-up of the store layer: with a Redis URL, two ioredis clients (commands, and a subscriber
- * for the bus) behind RedisStore and RedisBus; without one, the embedded MemoryStore and MemoryBus.
- * The one place that creates Redis clients.
+ * Connection set-up of the store layer: with Redis (a URL, a Cluster's nodes or Sentinels), two ioredis
+ * clients (commands, and a subscriber for the bus) behind RedisStore and RedisBus; without, the embedded
+ * MemoryStore and MemoryBus. The one place that creates Redis clients.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
 import { createWriteLimiter, type WriteLimiter } from '../write-limit.js';
 import { guardStore, type StoreHealth } from './guarded-store.js';
 import { MemoryBus, MemoryStore } from './memory-store.js';
-import { RedisBus, RedisStore } from './redis-store.js';
+import { RedisBus, RedisStore, type RedisClient } from './redis-store.js';
 import type { EventBus, Store } from './store.js';
 
 export interface StoreConfig {
-  /** `redis://…` or `rediss://…`; undefined = the embedded in-memory store. */
+  /** `redis://…` or `rediss://…`; undefined (and no cluster or sentinels) = the embedded in-memory store. */
   redisUrl: string | undefined;
+  /** A Redis Cluster's seed nodes, instead of redisUrl. */
+  redisClusterNodes?: { host: string; port: number }[] | undefined;
+  /** Sentinels and the monitored master's name, instead of redisUrl. */
+  redisSentinel?: { sentinels: { host: string; port: number }[]; name: string } | undefined;
   redisPrefix: string;
   resumeLogMaxEvents: number;
   /** A command unanswered this long fails (a write then answers `unavailable`). */
@@ -38,7 +42,7 @@ export interface StoreConnection {
 }
 
 /** Fail a command fast rather than queue it while Redis is away; reconnect with capped, jittered backoff. */
-function redisOptions(commandTimeout: number) {
+function redisOptions(commandTimeout: number): RedisOptions {
   return {
     lazyConnect: true,
     maxRetriesPerRequest: 1,
@@ -55,16 +59,10 @@ export function connectStore(
 ): StoreConnection {
   let rawStore: Store;
   let bus: EventBus;
-  const clients: Redis[] = [];
-  if (config.redisUrl) {
-    const options = redisOptions(config.redisCommandTimeoutMs);
-    const commands = new Redis(config.redisUrl, options);
-    // Subscriptions made while reconnecting wait for the connection instead of failing.
-    const subscriber = new Redis(config.redisUrl, {
-      ...options,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-    });
+  const clients: RedisClient[] = [];
+  const pair = redisClients(config);
+  if (pair) {
+    const { commands, subscriber, sharded } = pair;
     for (const [name, client] of [
       ['commands', commands],
       ['subscriber', subscriber],
@@ -80,9 +78,22 @@ export function connectStore(
       prefix: config.redisPrefix,
       resumeLogMaxEvents: config.resumeLogMaxEvents,
       commandTimeoutMs: config.redisCommandTimeoutMs,
+      sharded,
+      // Sentinel: acknowledge a commit once a replica holds it, so a failover cannot lose it.
+      replicaWait: config.redisSentinel
+        ? { replicas: 1, timeoutMs: Math.floor(config.redisCommandTimeoutMs / 2) }
+        : undefined,
+      onUnreplicated: (blogId, replicas) =>
+        log.warn(
+          { blogId, replicas },
+          'a commit was not confirmed by a replica in time (acknowledged anyway; a failover now could lose it)',
+        ),
     });
-    bus = new RedisBus(subscriber, config.redisPrefix, (channel, err) =>
-      log.warn({ channel, err }, 'ignored a malformed message on the events channel'),
+    bus = new RedisBus(
+      subscriber,
+      config.redisPrefix,
+      (channel, err) => log.warn({ channel, err }, 'ignored a malformed message on the events channel'),
+      sharded,
     );
   } else {
     const memory = new MemoryStore({ resumeLogMaxEvents: config.resumeLogMaxEvents });
@@ -99,7 +110,7 @@ export function connectStore(
       await store.ping();
       const commands = clients[0];
       if (commands) for (const warning of await historySafety(commands)) log.warn(warning);
-      if (!config.redisUrl)
+      if (!pair)
         log.warn(
           'REDIS_URL is not set: using the embedded in-memory store (single instance only, history is lost on exit)',
         );
@@ -119,11 +130,69 @@ export function connectStore(
 }
 
 /**
+ * The two clients of the configured topology, or undefined for the embedded store. A subscriber's
+ * subscriptions made while reconnecting wait for the connection instead of failing.
+ */
+function redisClients(
+  config: StoreConfig,
+): { commands: RedisClient; subscriber: RedisClient; sharded: boolean } | undefined {
+  const options = redisOptions(config.redisCommandTimeoutMs);
+  const waiting: RedisOptions = { enableOfflineQueue: true, maxRetriesPerRequest: null };
+  if (config.redisClusterNodes) {
+    const nodes = config.redisClusterNodes;
+    const { retryStrategy, lazyConnect, enableOfflineQueue, ...nodeOptions } = options;
+    const cluster = (extra: object): Cluster =>
+      new Cluster(nodes, {
+        lazyConnect,
+        enableOfflineQueue,
+        clusterRetryStrategy: retryStrategy,
+        redisOptions: nodeOptions,
+        ...extra,
+      });
+    return {
+      commands: cluster({}),
+      // One subscriber connection per master: SSUBSCRIBE goes to the shard that owns the channel's slot.
+      subscriber: cluster({
+        shardedSubscribers: true,
+        enableOfflineQueue: true,
+        redisOptions: { ...nodeOptions, maxRetriesPerRequest: null },
+      }),
+      sharded: true,
+    };
+  }
+  if (config.redisSentinel) {
+    // ioredis asks the sentinels for the master on every (re)connect and checks its role, and the
+    // failover detector switches as soon as the sentinels announce +switch-master.
+    const sentinel: RedisOptions = {
+      sentinels: config.redisSentinel.sentinels,
+      name: config.redisSentinel.name,
+      failoverDetector: true,
+      // A demoted master answers writes with READONLY: reconnect (through the sentinels, to the new
+      // master) without resending; the refused command ran nothing and answers `unavailable`.
+      reconnectOnError: (err: Error) => err.message.startsWith('READONLY'),
+    };
+    return {
+      commands: new Redis({ ...options, ...sentinel }),
+      subscriber: new Redis({ ...options, ...waiting, ...sentinel }),
+      sharded: false,
+    };
+  }
+  if (config.redisUrl) {
+    return {
+      commands: new Redis(config.redisUrl, options),
+      subscriber: new Redis(config.redisUrl, { ...options, ...waiting }),
+      sharded: false,
+    };
+  }
+  return undefined;
+}
+
+/**
  * Warnings when Redis would not keep an acknowledged entry: neither AOF nor RDB snapshots (a restart
  * loses the history), or a `maxmemory-policy` that may evict any key. Read from INFO and CONFIG; a Redis
  * that refuses CONFIG (managed services) is judged by INFO alone.
  */
-export async function historySafety(redis: Redis): Promise<string[]> {
+export async function historySafety(redis: RedisClient): Promise<string[]> {
   const warnings: string[] = [];
   const info = await redis.info('persistence').catch(() => '');
   const field = (name: string): string | undefined =>

@@ -11,6 +11,13 @@ export interface StoreHealth {
   succeeded(): void;
 }
 
+/**
+ * Refusals by which Redis ran nothing of a command (a script stops at its first write): a replica or a
+ * master without replicas refusing writes (a failover under way), a dataset loading, a cluster slot
+ * without an owner. These are `unavailable`, like an unreachable store.
+ */
+const NOTHING_RAN = /^(READONLY|NOREPLICAS|MASTERDOWN|LOADING|CLUSTERDOWN|TRYAGAIN)\b/;
+
 const NO_HEALTH: StoreHealth = { failed: () => undefined, succeeded: () => undefined };
 
 export function guardStore(store: Store, health: StoreHealth = NO_HEALTH): Store {
@@ -22,7 +29,8 @@ export function guardStore(store: Store, health: StoreHealth = NO_HEALTH): Store
         health.succeeded();
         return result;
       } catch (err) {
-        if (err instanceof AppError || (err instanceof Error && err.name === 'ReplyError')) throw err;
+        if (err instanceof AppError) throw err;
+        if (err instanceof Error && err.name === 'ReplyError' && !NOTHING_RAN.test(err.message)) throw err;
         health.failed(operation, err);
         throw new AppError('unavailable', 'the store cannot be reached; nothing was written');
       }

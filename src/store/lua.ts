@@ -9,7 +9,9 @@
  *         dels:[id], pin?, blog?, events:[{head,tail}], idem?:{json,ttl}}
  *       2 channel, 3 epoch to use if the blog has none yet, 4 event-log length kept,
  *       5 deadline in Redis time (ms since the epoch by Redis's TIME; 0 = none): a commit that Redis gets
- *         to run only after it changes nothing — its caller has already answered `unavailable` (SPEC §4)
+ *         to run only after it changes nothing — its caller has already answered `unavailable` (SPEC §4),
+ *       6 publish command: 'PUBLISH', or 'SPUBLISH' on a Redis Cluster (sharded pub/sub on this shard;
+ *         the channel carries the same {blogId} hash tag as the KEYS, so it is this slot's); absent = PUBLISH
  * Returns {'expired'} | {'ok', seq, epoch} | {'duplicate', entryJson} | {'not_found'} | {'conflict', entryId}
  *   | {'pin_conflict', pinnedId or ''} — the CommitResult statuses of store.ts, nothing else
  * The event JSON is head .. seq .. ',"cursor":"<epoch>.<seq>"' .. tail, built by the caller's halves.
@@ -58,13 +60,14 @@ if not epoch then
   redis.call('SET', KEYS[7], epoch)
   redis.call('DEL', KEYS[6], KEYS[8], KEYS[10])
 end
+local publish = ARGV[6] == 'SPUBLISH' and 'SPUBLISH' or 'PUBLISH'
 local seq = tonumber(redis.call('GET', KEYS[6]) or '0')
 for _, ev in ipairs(op.events) do
   seq = redis.call('INCR', KEYS[6])
   local json = ev.head .. seq .. ',"cursor":"' .. epoch .. '.' .. seq .. '"' .. ev.tail
   redis.call('RPUSH', KEYS[8], json)
   redis.call('XADD', KEYS[10], 'MAXLEN', '~', ARGV[4], seq .. '-0', 'event', json)
-  redis.call('PUBLISH', ARGV[2], json)
+  redis.call(publish, ARGV[2], json)
 end
 redis.call('LTRIM', KEYS[8], -tonumber(ARGV[4]), -1)
 if op.idem then redis.call('SET', KEYS[9], op.idem.json, 'EX', op.idem.ttl) end

@@ -2,7 +2,7 @@
  * The shared store: all Redis access of liveblog lives in this file and its Lua scripts.
  * One command connection for reads and commits; RedisBus holds the subscriber connection.
  */
-import type { Redis, Result } from 'ioredis';
+import type { Cluster, Redis, Result } from 'ioredis';
 import { AppError } from '../errors.js';
 import type { Blog, Entry, LiveEvent } from '../schema.js';
 import { draftHalves, parseEvent } from './events.js';
@@ -20,6 +20,9 @@ import type {
 } from './store.js';
 
 type Arg = string | number;
+
+/** A single Redis (plain or found through Sentinel) or a Redis Cluster. */
+export type RedisClient = Redis | Cluster;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -40,6 +43,18 @@ export interface RedisStoreOptions {
    * Redis must not run it later. Default 5,000.
    */
   commandTimeoutMs?: number;
+  /**
+   * On a Redis Cluster: events go out with SPUBLISH (sharded pub/sub on the blog's shard), and no
+   * pipeline mixes the keys of several blogs (slots). Default false: PUBLISH, one pipeline.
+   */
+  sharded?: boolean;
+  /**
+   * Sentinel: after a commit, `WAIT <replicas> <timeoutMs>` before answering, so an acknowledged write is
+   * on a replica that a failover can promote. Undefined (default): no WAIT.
+   */
+  replicaWait?: { replicas: number; timeoutMs: number };
+  /** Told when a commit was not confirmed by `replicaWait.replicas` replicas in time (it is acknowledged anyway). */
+  onUnreplicated?: (blogId: string, replicas: number) => void;
 }
 
 /** Re-measure the Redis clock this often (its offset to ours drifts slowly). */
@@ -60,6 +75,9 @@ export class RedisStore implements Store {
   private readonly prefix: string;
   private readonly logMax: number;
   private readonly commandTimeoutMs: number;
+  private readonly sharded: boolean;
+  private readonly replicaWait: { replicas: number; timeoutMs: number } | undefined;
+  private readonly onUnreplicated: (blogId: string, replicas: number) => void;
   /** Redis's clock minus ours (ms), from the sample with the shortest round trip; null until measured. */
   private clockOffsetMs: number | null = null;
   private clockRoundTripMs = Infinity;
@@ -67,12 +85,21 @@ export class RedisStore implements Store {
   private clockSync: Promise<void> | null = null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: RedisStoreOptions = {},
   ) {
+    this.sharded = options.sharded ?? false;
+    this.replicaWait = options.replicaWait;
+    this.onUnreplicated = options.onUnreplicated ?? (() => undefined);
     this.prefix = options.prefix ?? 'liveblog:';
     this.logMax = options.resumeLogMaxEvents ?? 1000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
+    // A new connection may be to another server (a promoted replica, another host): measure its clock
+    // again before the next commit's deadline.
+    redis.on('ready', () => {
+      this.clockOffsetMs = null;
+      this.clockRoundTripMs = Infinity;
+    });
     redis.defineCommand('lbCommit', { numberOfKeys: 10, lua: COMMIT_LUA });
     redis.defineCommand('lbSnapshot', { numberOfKeys: 6, lua: SNAPSHOT_LUA });
     redis.defineCommand('lbPage', { numberOfKeys: 2, lua: PAGE_LUA });
@@ -149,6 +176,7 @@ export class RedisStore implements Store {
       newEpoch(),
       this.logMax,
       deadline,
+      this.sharded ? 'SPUBLISH' : 'PUBLISH',
     );
     const [status, a, b] = reply;
     switch (status) {
@@ -156,6 +184,7 @@ export class RedisStore implements Store {
         // Redis ran it too late: it wrote nothing, and the caller may already have given up on it.
         throw new Error('Redis reached the commit after its deadline; nothing was written');
       case 'ok':
+        if (this.replicaWait && c.events.length > 0) await this.awaitReplicas(c.blogId, this.replicaWait);
         return { status: 'ok', seq: Number(a), cursor: `${String(b)}.${Number(a)}` };
       case 'duplicate':
         return { status: 'duplicate', entry: JSON.parse(String(a)) as Entry };
@@ -170,6 +199,16 @@ export class RedisStore implements Store {
     }
   }
 
+  /**
+   * Waits until `replicas` replicas hold every write of this connection so far, or `timeoutMs`. The commit
+   * is applied either way (answering an error now would break the promise of `unavailable`), so a short
+   * count is reported, not thrown.
+   */
+  private async awaitReplicas(blogId: string, wait: { replicas: number; timeoutMs: number }): Promise<void> {
+    const acked = Number(await this.redis.call('WAIT', wait.replicas, wait.timeoutMs));
+    if (acked < wait.replicas) this.onUnreplicated(blogId, acked);
+  }
+
   async getBlog(blogId: string): Promise<Blog | null> {
     const json = await this.redis.get(blogKeys(this.prefix, blogId).blog);
     return json ? (JSON.parse(json) as Blog) : null;
@@ -178,12 +217,18 @@ export class RedisStore implements Store {
   async listBlogs(): Promise<Blog[]> {
     const ids = await this.redis.zrange(blogIndexKey(this.prefix), 0, -1);
     if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.get(blogKeys(this.prefix, id).blog);
-    const rows = (await pipeline.exec()) ?? [];
-    const blogs = rows.flatMap(([err, json]) =>
-      !err && typeof json === 'string' ? [JSON.parse(json) as Blog] : [],
-    );
+    let rows: (string | null)[];
+    if (this.sharded) {
+      // Each blog's key is in its own slot: one GET each, sent together (ioredis routes each to its shard).
+      rows = await Promise.all(ids.map((id) => this.redis.get(blogKeys(this.prefix, id).blog)));
+    } else {
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.get(blogKeys(this.prefix, id).blog);
+      rows = ((await pipeline.exec()) ?? []).map(([err, json]) =>
+        !err && typeof json === 'string' ? json : null,
+      );
+    }
+    const blogs = rows.flatMap((json) => (typeof json === 'string' ? [JSON.parse(json) as Blog] : []));
     return blogs.sort((x, y) => (x.updatedAt < y.updatedAt ? 1 : -1));
   }
 
@@ -242,8 +287,10 @@ export class RedisStore implements Store {
   ): Promise<Map<string, number>> {
     const now = Date.now();
     const blogIds = [...counts.keys()];
-    const pipeline = this.redis.pipeline();
-    for (const blogId of blogIds) {
+    // On a cluster a pipeline may hold only one slot's keys: one pipeline per blog, sent together.
+    const pipelines = this.sharded ? blogIds.map(() => this.redis.pipeline()) : [this.redis.pipeline()];
+    blogIds.forEach((blogId, i) => {
+      const pipeline = pipelines[this.sharded ? i : 0] ?? this.redis.pipeline();
       const key = blogKeys(this.prefix, blogId).readers;
       // Field value "<count>:<expiresAtMs>": a crashed instance's count expires without anyone cleaning up.
       pipeline.hset(key, instanceId, `${counts.get(blogId) ?? 0}:${now + ttlMs}`);
@@ -251,8 +298,8 @@ export class RedisStore implements Store {
       pipeline.pexpire(key, ttlMs * 3, 'NX');
       pipeline.pexpire(key, ttlMs * 3, 'GT');
       pipeline.hgetall(key);
-    }
-    const rows = (await pipeline.exec()) ?? [];
+    });
+    const rows = (await Promise.all(pipelines.map((p) => p.exec()))).flatMap((r) => r ?? []);
     const totals = new Map<string, number>();
     blogIds.forEach((blogId, i) => {
       const [err, fields] = rows[i * 4 + 3] ?? [null, {}];
@@ -289,13 +336,18 @@ export class RedisBus implements EventBus {
   private readonly listeners = new Map<string, EventListener>();
   private everReady: boolean;
 
+  /**
+   * `sharded` (a Redis Cluster created with `shardedSubscribers: true`): SSUBSCRIBE on the shard that
+   * owns each blog's slot, messages as `smessage`. Otherwise SUBSCRIBE.
+   */
   constructor(
-    private readonly sub: Redis,
+    private readonly sub: RedisClient,
     private readonly prefix = 'liveblog:',
     private readonly onBadMessage: (channel: string, err: unknown) => void = () => undefined,
+    private readonly sharded = false,
   ) {
     this.everReady = sub.status === 'ready';
-    sub.on('message', (channel: string, message: string) => {
+    sub.on(sharded ? 'smessage' : 'message', (channel: string, message: string) => {
       const blogId = blogIdFromChannel(this.prefix, channel);
       const listener = blogId === null ? undefined : this.listeners.get(blogId);
       if (!listener) return;
@@ -317,7 +369,9 @@ export class RedisBus implements EventBus {
     // let the caller answer `unavailable`.
     if (['reconnecting', 'close', 'end'].includes(this.sub.status)) await this.readyWithin(BUS_READY_WAIT_MS);
     this.listeners.set(blogId, listener);
-    await this.sub.subscribe(blogKeys(this.prefix, blogId).channel);
+    const channel = blogKeys(this.prefix, blogId).channel;
+    if (this.sharded) await this.sub.ssubscribe(channel);
+    else await this.sub.subscribe(channel);
   }
 
   private readyWithin(ms: number): Promise<void> {
@@ -336,7 +390,9 @@ export class RedisBus implements EventBus {
 
   async unsubscribe(blogId: string): Promise<void> {
     this.listeners.delete(blogId);
-    await this.sub.unsubscribe(blogKeys(this.prefix, blogId).channel);
+    const channel = blogKeys(this.prefix, blogId).channel;
+    if (this.sharded) await this.sub.sunsubscribe(channel);
+    else await this.sub.unsubscribe(channel);
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,8 @@ export interface RedisServerOptions {
    * `appendfsync always`, so every acknowledged write survives a SIGKILL and restart.
    */
   persistence?: 'none' | 'aof';
+  /** More redis-server arguments (e.g. `--cluster-enabled yes`, `--replicaof 127.0.0.1 6380`). */
+  args?: string[];
 }
 
 export class RedisServer {
@@ -35,14 +37,20 @@ export class RedisServer {
   private constructor(
     readonly port: number,
     private readonly persistence: 'none' | 'aof',
+    private readonly args: string[] = [],
   ) {}
+
+  /** The server's own directory (its AOF, cluster config file, …). */
+  get directory(): string {
+    return this.dir;
+  }
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   static async start(port?: number, options: RedisServerOptions = {}): Promise<RedisServer> {
-    const server = new RedisServer(port ?? (await freePort()), options.persistence ?? 'none');
+    const server = new RedisServer(port ?? (await freePort()), options.persistence ?? 'none', options.args);
     await server.restart();
     return server;
   }
@@ -59,7 +67,18 @@ export class RedisServer {
         : ['--appendonly', 'no'];
     const proc = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--dir', this.dir],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        ...persistence,
+        '--dir',
+        this.dir,
+        ...this.args,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.proc = proc;

@@ -163,4 +163,55 @@ describe('loadConfig', () => {
       );
     });
   });
+
+  describe('REDIS_CLUSTER_NODES, REDIS_SENTINELS and REDIS_SENTINEL_NAME', () => {
+    it("reads a cluster's nodes and sentinels as host:port lists (IPv6 in brackets)", () => {
+      expect(loadConfig({ REDIS_CLUSTER_NODES: 'redis-a:7000, 10.0.0.2:7001,[::1]:7002' })).toMatchObject({
+        redisUrl: undefined,
+        redisSentinel: undefined,
+        redisClusterNodes: [
+          { host: 'redis-a', port: 7000 },
+          { host: '10.0.0.2', port: 7001 },
+          { host: '::1', port: 7002 },
+        ],
+      });
+      expect(
+        loadConfig({ REDIS_SENTINELS: 's1:26379,s2:26379', REDIS_SENTINEL_NAME: 'liveblog' }),
+      ).toMatchObject({
+        redisUrl: undefined,
+        redisClusterNodes: undefined,
+        redisSentinel: {
+          name: 'liveblog',
+          sentinels: [
+            { host: 's1', port: 26379 },
+            { host: 's2', port: 26379 },
+          ],
+        },
+      });
+    });
+
+    it.each([
+      [{ REDIS_CLUSTER_NODES: 'redis-a' }, 'REDIS_CLUSTER_NODES'],
+      [{ REDIS_CLUSTER_NODES: 'redis-a:0' }, 'REDIS_CLUSTER_NODES'],
+      [{ REDIS_CLUSTER_NODES: 'redis-a:7000,,' }, 'REDIS_CLUSTER_NODES'],
+      [{ REDIS_SENTINELS: 'redis://s1:26379', REDIS_SENTINEL_NAME: 'm' }, 'REDIS_SENTINELS'],
+      [{ REDIS_SENTINELS: 's1:26379' }, 'REDIS_SENTINEL_NAME'],
+      [{ REDIS_SENTINEL_NAME: 'liveblog' }, 'REDIS_SENTINEL_NAME'],
+      [{ REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'bad name' }, 'REDIS_SENTINEL_NAME'],
+      [{ REDIS_URL: 'redis://r:6379', REDIS_CLUSTER_NODES: 'a:7000' }, 'REDIS_CLUSTER_NODES'],
+      [
+        { REDIS_URL: 'redis://r:6379', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm' },
+        'REDIS_SENTINELS',
+      ],
+      [
+        { REDIS_CLUSTER_NODES: 'a:7000', REDIS_SENTINELS: 's1:26379', REDIS_SENTINEL_NAME: 'm' },
+        'REDIS_SENTINELS',
+      ],
+    ])('refuses %o with one line naming %s', (env, name) => {
+      const err = rejection(env);
+      expect(err).toBeInstanceOf(ConfigError);
+      expect(err.message).toContain(`invalid ${name}`);
+      expect(err.message).not.toContain('\n');
+    });
+  });
 });
