@@ -41,6 +41,9 @@ export interface StoreConnection {
   writeLimiter(writesPerSecond: number): WriteLimiter;
 }
 
+/** How long after ioredis gave a client up ('end') it is started again. */
+const RESTART_AFTER_END_MS = 1000;
+
 /** Fail a command fast rather than queue it while Redis is away; reconnect with capped, jittered backoff. */
 function redisOptions(commandTimeout: number): RedisOptions {
   return {
@@ -60,6 +63,7 @@ export function connectStore(
   let rawStore: Store;
   let bus: EventBus;
   const clients: RedisClient[] = [];
+  let closing = false;
   const pair = redisClients(config);
   if (pair) {
     const { commands, subscriber, sharded } = pair;
@@ -72,6 +76,15 @@ export function connectStore(
         log.warn({ err: err.message, client: name }, 'redis error');
       });
       client.on('ready', () => telemetry.redis(name, 'ready'));
+      // ioredis gives a client up ('end') when a (re)connect is cut short — e.g. a Sentinel lookup
+      // interrupted by a failover — and would stay down for good: start it again, unless we closed it.
+      client.on('end', () => {
+        if (closing) return;
+        log.warn({ client: name }, 'redis client gave up reconnecting: starting it again');
+        setTimeout(() => {
+          if (!closing && client.status === 'end') client.connect().catch(() => undefined);
+        }, RESTART_AFTER_END_MS).unref();
+      });
       clients.push(client);
     }
     rawStore = new RedisStore(commands, {
@@ -116,6 +129,7 @@ export function connectStore(
         );
     },
     async close() {
+      closing = true;
       await bus.close();
       await store.close();
     },
@@ -161,14 +175,15 @@ function redisClients(
     };
   }
   if (config.redisSentinel) {
-    // ioredis asks the sentinels for the master on every (re)connect and checks its role, and the
-    // failover detector switches as soon as the sentinels announce +switch-master.
+    // ioredis asks the sentinels for the master on every (re)connect and checks its role.
     const sentinel: RedisOptions = {
       sentinels: config.redisSentinel.sentinels,
       name: config.redisSentinel.name,
-      failoverDetector: true,
-      // A demoted master answers writes with READONLY: reconnect (through the sentinels, to the new
-      // master) without resending; the refused command ran nothing and answers `unavailable`.
+      // Not ioredis's `failoverDetector`: its +switch-master handler can cut short a reconnect that is
+      // asking the sentinels, which can leave the client ended for good. A dead master
+      // drops the connection anyway; a demoted master answers writes with READONLY: reconnect (through
+      // the sentinels, to the new master) without resending — the refused command ran nothing and
+      // answers `unavailable`.
       reconnectOnError: (err: Error) => err.message.startsWith('READONLY'),
     };
     return {
