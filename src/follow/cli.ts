@@ -1,17 +1,19 @@
 #!/usr/bin/env node
 /**
- * `liveblog follow <blogId…|--all> [--from <cursor|start|now>] [--redis <url>] [--prefix <p>]`:
+ * `liveblog follow <blogId…|--all> [--from <cursor|start|now>] [--redis <url> | --cluster <nodes>] [--prefix <p>]`:
  * one JSON event per line (NDJSON) on stdout, diagnostics on stderr. Ends with status 0 on SIGINT,
  * SIGTERM or a closed stdout (`| head`), 2 on a usage error, 1 on a failure.
  */
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { Cluster } from 'ioredis';
 import { follow, type Follower } from './follower.js';
 
 const USAGE =
-  'usage: liveblog follow <blogId…|--all> [--from <cursor|start|now>] [--redis <url>] [--prefix <p>]\n' +
+  'usage: liveblog follow <blogId…|--all> [--from <cursor|start|now>] [--redis <url> | --cluster <host:port,…>] [--prefix <p>]\n' +
   '  --from    where to start: a cursor (right after that event), start (the oldest event kept) or now (default)\n' +
   '  --redis   Redis URL (default: $REDIS_URL, else redis://127.0.0.1:6379)\n' +
+  '  --cluster seed nodes of a Redis Cluster (default: $REDIS_CLUSTER_NODES when --redis is not given)\n' +
   "  --prefix  the server's REDIS_PREFIX (default: $REDIS_PREFIX, else liveblog:)\n";
 
 const STOP_TIMEOUT_MS = 5000;
@@ -30,6 +32,7 @@ function main(argv: string[]): void {
         all: { type: 'boolean', default: false },
         from: { type: 'string' },
         redis: { type: 'string' },
+        cluster: { type: 'string' },
         prefix: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -51,8 +54,9 @@ function main(argv: string[]): void {
 
   let follower: Follower;
   try {
+    const nodes = values.cluster ?? (values.redis ? undefined : process.env.REDIS_CLUSTER_NODES);
     follower = follow({
-      redis: values.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      redis: nodes ? clusterOf(nodes) : (values.redis ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'),
       prefix: values.prefix ?? process.env.REDIS_PREFIX ?? 'liveblog:',
       blogs: values.all ? 'all' : blogIds,
       from: values.from,
@@ -93,6 +97,18 @@ function main(argv: string[]): void {
       end(1);
     },
   );
+}
+
+/** A Redis Cluster client from `host:port,…` (the follower takes its own copy of it). */
+function clusterOf(nodes: string): Cluster {
+  const seeds = nodes.split(',').map((node) => {
+    const m = /^\s*(.+):(\d{1,5})\s*$/.exec(node);
+    if (!m?.[1]) throw new Error(`--cluster: ${JSON.stringify(node)} is not host:port`);
+    return { host: m[1], port: Number(m[2]) };
+  });
+  const cluster = new Cluster(seeds, { lazyConnect: true });
+  cluster.on('error', (err: Error) => warn(err.message));
+  return cluster;
 }
 
 main(process.argv.slice(2));

@@ -20,6 +20,8 @@ import { fieldOf, parseEntries, parseXread, seqOfId, type StreamEntry } from './
 export const FOLLOW_BLOCK_MS = 1000;
 /** How often the followed blogs' epochs (a wiped history) and, for `'all'`, the blog index are re-read. */
 export const FOLLOW_CHECK_INTERVAL_MS = 2000;
+/** On a Redis Cluster, with several blogs followed: the pause after a round of XREADs that found nothing. */
+export const FOLLOW_CLUSTER_POLL_MS = 200;
 /** Events taken per stream per XREAD: what the follower holds in memory at most per blog. */
 export const FOLLOW_BATCH_MAX_EVENTS = 100;
 const RETRY_MAX_MS = 5000;
@@ -134,12 +136,6 @@ export function follow(options: FollowOptions): Follower {
     if (bad !== undefined) throw new Error(`${JSON.stringify(bad)} is not a blog id (a slug: a-z, 0-9, "-")`);
   }
 
-  if (options.redis instanceof Cluster && (options.blogs === 'all' || options.blogs.length !== 1)) {
-    throw new Error(
-      'on a Redis Cluster a follower follows exactly one blog (one XREAD cannot span slots): start one per blog',
-    );
-  }
-
   const conn: Redis | Cluster =
     typeof options.redis === 'string'
       ? new Redis(options.redis, { connectionName: FOLLOW_CONNECTION_NAME })
@@ -233,11 +229,9 @@ export function follow(options: FollowOptions): Follower {
     }
     const list = [...positions.values()];
     if (list.length === 0) return;
-    const pipeline = conn.pipeline();
-    for (const pos of list) pipeline.get(pos.epochKey);
-    const epochs = (await pipeline.exec()) ?? [];
+    const epochs = await readEpochs(list);
     for (const [i, pos] of list.entries()) {
-      const epoch = epochs[i]?.[1];
+      const epoch = epochs[i];
       if (typeof epoch !== 'string' || epoch === pos.epoch) continue;
       const known = pos.epoch;
       pos.epoch = epoch;
@@ -287,6 +281,33 @@ export function follow(options: FollowOptions): Follower {
     await caller('checkpoints.save', () => checkpoints.save(pos.blogId, cursor));
   }
 
+  /** Each position's epoch: one pipeline on one Redis; on a cluster each key in its own slot, sent together. */
+  async function readEpochs(list: Position[]): Promise<(string | null)[]> {
+    if (conn instanceof Cluster) return Promise.all(list.map((pos) => conn.get(pos.epochKey)));
+    const pipeline = conn.pipeline();
+    for (const pos of list) pipeline.get(pos.epochKey);
+    const replies = (await pipeline.exec()) ?? [];
+    return list.map((_, i) => {
+      const value = replies[i]?.[1];
+      return typeof value === 'string' ? value : null;
+    });
+  }
+
+  /** On a cluster, several blogs: one XREAD per stream (each in its own slot), then a pause if all were idle. */
+  async function readEachOnce(list: Position[]): Promise<void> {
+    const replies = await Promise.all(
+      list.map((p) => conn.call('XREAD', 'COUNT', FOLLOW_BATCH_MAX_EVENTS, 'STREAMS', p.stream, p.lastId)),
+    );
+    let idle = true;
+    for (const [i, pos] of list.entries()) {
+      const entries = parseXread(replies[i]).get(pos.stream);
+      if (!entries?.length) continue;
+      idle = false;
+      await deliver(pos, entries);
+    }
+    if (idle) await sleep(Math.min(FOLLOW_CLUSTER_POLL_MS, blockMs), wake.signal);
+  }
+
   async function readOnce(): Promise<void> {
     if (Date.now() - lastCheck >= checkIntervalMs) {
       await check(lastCheck === 0);
@@ -298,6 +319,7 @@ export function follow(options: FollowOptions): Follower {
       await sleep(Math.min(blockMs, checkIntervalMs), wake.signal);
       return;
     }
+    if (conn instanceof Cluster && list.length > 1) return readEachOnce(list);
     const args = ['COUNT', FOLLOW_BATCH_MAX_EVENTS, 'BLOCK', blockMs, 'STREAMS'];
     const reply = await conn.call(
       'XREAD',

@@ -6,7 +6,9 @@
 import { Cluster, Redis } from 'ioredis';
 import { follow } from '../../src/follow/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LiveEvent } from '../../src/schema.js';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { Entry, LiveEvent } from '../../src/schema.js';
 import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
 import {
   api,
@@ -210,35 +212,82 @@ describe('two instances on a 3-master Redis Cluster', () => {
     }
   });
 
-  it('the follower library follows one blog on the cluster, in order from the start, and refuses more than one', async () => {
-    const [, blogId] = [...blogsByShard.entries()][2] ?? [0, ''];
+  it('the follower library follows one blog, and every blog over three shards, each in order from the start', async () => {
+    const blogIds = [...blogsByShard.values()];
     const client = new Cluster(cluster.nodes);
     client.on('error', () => undefined);
+    const one: LiveEvent[] = [];
+    const all: LiveEvent[] = [];
+    const single = follow({
+      redis: client,
+      prefix,
+      blogs: [blogIds[2] ?? ''],
+      from: 'start',
+      onEvent: (e) => void one.push(e),
+    });
+    const every = follow({
+      redis: client,
+      prefix,
+      blogs: 'all',
+      from: 'start',
+      onEvent: (e) => void all.push(e),
+    });
     try {
-      expect(() => follow({ redis: client, prefix, blogs: 'all', onEvent: () => undefined })).toThrow(
-        /exactly one blog/,
-      );
-      const got: LiveEvent[] = [];
-      const follower = follow({
-        redis: client,
-        prefix,
-        blogs: [blogId],
-        from: 'start',
-        onEvent: (e) => void got.push(e),
-      });
-      try {
-        await follower.ready;
-        const ed = await editor(a);
-        const created = expectOk(await call(ed, 'entry:create', { blogId, body: 'followed' }));
-        await until('the follower to reach the new entry', () =>
-          got.some((e) => e.type === 'entry.created' && e.entry.id === created.entry.id),
+      await Promise.all([single.ready, every.ready]);
+      const ed = await editor(a);
+      const created: Entry[] = [];
+      for (const blogId of blogIds) {
+        created.push(
+          expectOk(await call(ed, 'entry:create', { blogId, body: `followed on ${blogId}` })).entry,
         );
-        expect(seqsOf(got)).toEqual(range(1, got.length));
-      } finally {
-        await follower.stop();
+      }
+      const has = (events: LiveEvent[], id: string): boolean =>
+        events.some((e) => e.type === 'entry.created' && e.entry.id === id);
+      await until('the single-blog follower to reach its new entry', () => has(one, created[2]?.id ?? ''));
+      await until('the all-blogs follower to reach every new entry', () =>
+        created.every((entry) => has(all, entry.id)),
+      );
+      expect(seqsOf(one)).toEqual(range(1, one.length));
+      for (const blogId of blogIds) {
+        const ofBlog = all.filter((e) => e.blogId === blogId);
+        expect(seqsOf(ofBlog)).toEqual(range(1, ofBlog.length));
       }
     } finally {
+      await Promise.all([single.stop(), every.stop()]);
       client.disconnect();
     }
   });
+
+  it("the command `liveblog follow --all` on REDIS_CLUSTER_NODES prints every blog's events as NDJSON", async () => {
+    const blogIds = [...blogsByShard.values()];
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/follow/cli.ts', 'follow', '--all', '--from', 'start', '--prefix', prefix],
+      {
+        env: { ...process.env, REDIS_URL: '', REDIS_CLUSTER_NODES: cluster.nodesEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const lines: string[] = [];
+    createInterface({ input: child.stdout }).on('line', (line) => lines.push(line));
+    try {
+      const ed = await editor(b);
+      const ids: string[] = [];
+      for (const blogId of blogIds) {
+        ids.push(expectOk(await call(ed, 'entry:create', { blogId, body: `cli on ${blogId}` })).entry.id);
+      }
+      const printed = (): LiveEvent[] => lines.map((line) => JSON.parse(line) as LiveEvent);
+      await until(
+        'the command to print every new entry',
+        () => ids.every((id) => printed().some((e) => e.type === 'entry.created' && e.entry.id === id)),
+        15_000,
+      );
+      for (const blogId of blogIds) {
+        const ofBlog = printed().filter((e) => e.blogId === blogId);
+        expect(seqsOf(ofBlog)).toEqual(range(1, ofBlog.length));
+      }
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
 });
