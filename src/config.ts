@@ -87,6 +87,7 @@ const EnvSchema = z.object({
     .optional(),
   REDIS_PREFIX: z.string().min(1).max(100).default('liveblog:'),
   EDITOR_TOKENS: EditorTokensSchema.optional(),
+  CONTRIBUTOR_TOKENS: EditorTokensSchema.optional(),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CORS_ORIGINS: z
     .string()
@@ -121,6 +122,8 @@ export interface Config {
   redisUrl: string | undefined;
   redisPrefix: string;
   editorTokens: { name: string; token: string }[];
+  /** CONTRIBUTOR_TOKENS (SPEC §10): they write and submit drafts; only editors publish. */
+  contributorTokens: { name: string; token: string }[];
   jwtSecret: string | undefined;
   corsOrigins: string[];
   logLevel: (typeof LOG_LEVELS)[number];
@@ -156,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     editorTokens: e.EDITOR_TOKENS ?? [],
+    contributorTokens: e.CONTRIBUTOR_TOKENS ?? [],
     jwtSecret: e.JWT_SECRET,
     corsOrigins: e.CORS_ORIGINS ?? [],
     logLevel: e.LOG_LEVEL,

@@ -7,9 +7,11 @@ import { Redis } from 'ioredis';
 import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
 import { createWriteLimiter, type WriteLimiter } from '../write-limit.js';
 import { guardStore, type StoreHealth } from './guarded-store.js';
+import { MemoryDeskBus, MemoryScheduleQueue } from './memory-desk.js';
 import { MemoryBus, MemoryStore } from './memory-store.js';
+import { RedisDeskBus, RedisScheduleQueue } from './redis-desk.js';
 import { RedisBus, RedisStore } from './redis-store.js';
-import type { EventBus, Store } from './store.js';
+import type { DeskBus, EventBus, ScheduleQueue, Store } from './store.js';
 
 export interface StoreConfig {
   /** `redis://…` or `rediss://…`; undefined = the embedded in-memory store. */
@@ -29,6 +31,10 @@ export interface StoreConnection {
   /** The store; "cannot be reached" failures of any call are the SPEC's `unavailable`. */
   readonly store: Store;
   readonly bus: EventBus;
+  /** The private desk channels of every blog (SPEC §10 drafts and presence). */
+  readonly desk: DeskBus;
+  /** When scheduled drafts are due, shared by every instance. */
+  readonly schedule: ScheduleQueue;
   /** Connects the Redis clients, if any, and checks that the store answers. */
   start(): Promise<void>;
   /** Closes the bus, then the store, and with them their Redis clients. */
@@ -55,6 +61,8 @@ export function connectStore(
 ): StoreConnection {
   let rawStore: Store;
   let bus: EventBus;
+  let desk: DeskBus;
+  let schedule: ScheduleQueue;
   const clients: Redis[] = [];
   if (config.redisUrl) {
     const options = redisOptions(config.redisCommandTimeoutMs);
@@ -65,9 +73,15 @@ export function connectStore(
       enableOfflineQueue: true,
       maxRetriesPerRequest: null,
     });
+    const deskSubscriber = new Redis(config.redisUrl, {
+      ...options,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
     for (const [name, client] of [
       ['commands', commands],
       ['subscriber', subscriber],
+      ['desk', deskSubscriber],
     ] as const) {
       client.on('error', (err: Error) => {
         telemetry.redis(name, 'error');
@@ -84,16 +98,24 @@ export function connectStore(
     bus = new RedisBus(subscriber, config.redisPrefix, (channel, err) =>
       log.warn({ channel, err }, 'ignored a malformed message on the events channel'),
     );
+    desk = new RedisDeskBus(deskSubscriber, config.redisPrefix, (channel, err) =>
+      log.warn({ channel, err }, 'ignored a malformed message on the desk channel'),
+    );
+    schedule = new RedisScheduleQueue(commands, config.redisPrefix);
   } else {
     const memory = new MemoryStore({ resumeLogMaxEvents: config.resumeLogMaxEvents });
     rawStore = memory;
     bus = new MemoryBus(memory);
+    desk = new MemoryDeskBus(memory);
+    schedule = new MemoryScheduleQueue();
   }
   const outage = new OutageLog(log);
   const store = guardStore(rawStore, outage);
   return {
     store,
     bus,
+    desk,
+    schedule,
     async start() {
       await Promise.all(clients.map((c) => c.connect()));
       await store.ping();
@@ -105,6 +127,7 @@ export function connectStore(
         );
     },
     async close() {
+      await desk.close();
       await bus.close();
       await store.close();
     },
