@@ -59,19 +59,19 @@ export const EditingSchema = z.strictObject({
 });
 export type Editing = z.infer<typeof EditingSchema>;
 
-/** The `draft` event on `/editor` (SPEC §10). */
-export interface DraftEvent {
-  type: 'draft.saved' | 'draft.deleted' | 'draft.published';
-  blogId: string;
-  draftId: string;
-  draft?: Draft;
-  entryId?: string;
-}
+/** The `draft` event on `/editor` (SPEC §10): `draft` with draft.saved, `entryId` with draft.published. */
+export const DraftEventSchema = z.object({
+  type: z.enum(['draft.saved', 'draft.deleted', 'draft.published']),
+  blogId: BlogIdSchema,
+  draftId: EntryIdSchema,
+  draft: DraftSchema.optional(),
+  entryId: EntryIdSchema.optional(),
+});
+export type DraftEvent = z.infer<typeof DraftEventSchema>;
 
 /** The `editing` event on `/editor`: someone else has the entry or draft open (or closed it). */
-export interface EditingEvent extends Editing {
-  editor: { id: string; name: string };
-}
+export const EditingEventSchema = EditingSchema.extend({ editor: AuthorSchema });
+export type EditingEvent = z.infer<typeof EditingEventSchema>;
 
 /**
  * What travels on the private desk channel `<prefix>{<blogId>}:desk` between instances. Never on the
