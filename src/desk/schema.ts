@@ -81,3 +81,11 @@ export type EditingEvent = z.infer<typeof EditingEventSchema>;
 export type DeskMessage =
   | { kind: 'draft'; authorId: string; event: DraftEvent }
   | { kind: 'editing'; authorId: string | null; from: string; event: EditingEvent };
+
+/** The `session` event on `/editor`: who signed in, and whether as an editor or a contributor. */
+export const SessionSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['editor', 'contributor']),
+});
+export type Session = z.infer<typeof SessionSchema>;

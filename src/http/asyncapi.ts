@@ -38,6 +38,7 @@ import {
   DraftsQuerySchema,
   EditingEventSchema,
   EditingSchema,
+  SessionSchema,
 } from '../desk/schema.js';
 import { componentSchemas, type JsonSchema } from './json-schemas.js';
 import { SERVER_VERSION } from './openapi.js';
@@ -100,6 +101,7 @@ const ANSWERS = {
   Draft: DraftSchema,
   DraftEvent: DraftEventSchema,
   EditingEvent: EditingEventSchema,
+  Session: SessionSchema,
   DraftSaveAck: ack({ draft: DraftSchema }),
   DraftPublishAck: ack({ entry: EntrySchema }),
   DraftsAck: ack({ drafts: z.array(DraftSchema) }),
@@ -222,6 +224,11 @@ const EDITOR_PUSHED: Record<string, MessageSpec> = {
     name: 'draft',
     schema: 'DraftEvent',
     summary: "A draft was saved, deleted or published: editors get every draft's, a contributor its own",
+  },
+  session: {
+    name: 'session',
+    schema: 'Session',
+    summary: 'Once on connection: who signed in, as `editor` or `contributor`',
   },
   editingEvent: {
     name: 'editing',

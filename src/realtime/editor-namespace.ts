@@ -69,6 +69,7 @@ export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void 
     }
     wireReader(socket, deps);
     answers.refuseUnknown(socket, EDITOR_EVENTS);
+    socket.emit('session', { id: editor.id, name: editor.name, role: editor.role ?? 'editor' });
     /** The listener of a write: as any request, checked for an expired token and rate-limited. */
     const write = <A>(event: string, handler: (payload: unknown) => Promise<A>) =>
       answers.answering<A>(socket, event, (payload) => {

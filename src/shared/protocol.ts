@@ -35,6 +35,7 @@ import type {
   DraftsQuerySchema,
   EditingEvent,
   EditingSchema,
+  Session,
 } from '../desk/schema.js';
 
 // ---- answers --------------------------------------------------------------------------------------
@@ -130,6 +131,8 @@ export interface ServerToClientEvents {
   draft: (event: DraftEvent) => void;
   /** `/editor` only: someone else opened (or closed) an entry or draft of a subscribed blog. */
   editing: (event: EditingEvent) => void;
+  /** `/editor` only, once on connection: who the token signed in, and as what (the console's menus). */
+  session: (session: Session) => void;
 }
 
 /** Instances talk through Redis, not through Socket.IO's server-side events. */
