@@ -108,6 +108,7 @@ function signIn(token: string): void {
   compose.socket = s;
   entryList.socket = s;
   desk.attach(s);
+  s.on('editing', (event) => entryList.sawEditing(event));
   void loadBlogs(sessionStorage.getItem(BLOG_KEY) ?? undefined);
 }
 

@@ -7,9 +7,9 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Draft, DraftEvent } from '../../src/desk/schema.js';
+import type { Draft, DraftEvent, EditingEvent } from '../../src/desk/schema.js';
 import type { LiveEvent } from '../../src/schema.js';
-import { startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { SECOND_EDITOR_TOKEN, startApp, uniqueId, type TestApp } from '../helpers/app.js';
 import {
   api,
   call,
@@ -255,6 +255,49 @@ describe.each(['memory', 'redis'] as const)('the desk on the %s store', (kind) =
       await until('the raw subscriber saw the blog created', () => rawEvents.some((e) => e.includes(blogId)));
       expect(rawEvents.join('\n')).not.toContain(SECRET);
     }
+  });
+
+  it('tells the other editors of the blog, on any instance, who is editing an entry or a draft', async () => {
+    const blogId = await newBlog(a);
+    const alice = track(await connectEditor(a.url, a.token));
+    const wire = track(await connectEditor(b.url, SECOND_EDITOR_TOKEN));
+    const carol = track(await connectEditor(b.url, CONTRIBUTOR));
+    const heard = { alice: [] as EditingEvent[], wire: [] as EditingEvent[], carol: [] as EditingEvent[] };
+    alice.on('editing', (e) => heard.alice.push(e));
+    wire.on('editing', (e) => heard.wire.push(e));
+    carol.on('editing', (e) => heard.carol.push(e));
+    for (const s of [alice, wire, carol]) expectOk(await call(s, 'subscribe', { blogId }));
+    const entry = expectOk(await call(alice, 'entry:create', { blogId, body: 'open me' })).entry;
+    expectOk(await call(alice, 'editing', { blogId, target: 'entry', id: entry.id, active: true }));
+    await until('wire desk hears Alice', () => heard.wire.length === 1);
+    expect(heard.wire[0]).toEqual({
+      blogId,
+      target: 'entry',
+      id: entry.id,
+      active: true,
+      editor: { id: 'alice-smith', name: 'Alice Smith' },
+    });
+    // A contributor may not announce an entry, and is not told of one.
+    expect(
+      expectRefused(await call(carol, 'editing', { blogId, target: 'entry', id: entry.id, active: true }))
+        .code,
+    ).toBe('unauthorized');
+    const draft = expectOk(await call(carol, 'draft:save', { blogId, body: 'mine' })).draft;
+    expectOk(await call(wire, 'editing', { blogId, target: 'draft', id: draft.id, active: true }));
+    await until(
+      'Carol and Alice hear the wire desk on her draft',
+      () => heard.carol.length === 1 && heard.alice.length === 1,
+    );
+    expect(heard.carol[0]).toMatchObject({ target: 'draft', id: draft.id, editor: { name: 'Wire desk' } });
+    // The second save of one version is still a conflict.
+    expectOk(await call(carol, 'draft:save', { blogId, draftId: draft.id, version: 1, body: 'carol first' }));
+    expect(
+      expectRefused(
+        await call(wire, 'draft:save', { blogId, draftId: draft.id, version: 1, body: 'wire second' }),
+      ).code,
+    ).toBe('conflict');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(heard.wire).toHaveLength(1); // never its own announcement back
   });
 
   it('schedules a draft for an editor and publishes it at publishAt, once', async () => {
