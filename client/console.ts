@@ -11,6 +11,7 @@ import { byId } from './lib/dom.js';
 import { describeError } from './lib/errors.js';
 import type { EditorSocket } from './lib/sockets.js';
 import { Compose } from './console/compose.js';
+import { Desk } from './console/desk.js';
 import { EntryList } from './console/entry-list.js';
 import { networkErrorText, request, showError } from './console/request.js';
 
@@ -50,6 +51,9 @@ let unwatch: (() => void) | undefined;
 let sync: BlogSync | undefined;
 const compose = new Compose();
 const entryList = new EntryList(els.entries);
+const desk = new Desk();
+/** A contributor (SPEC §10) sees only the desk: writing entries and managing blogs are an editor's. */
+let contributor = false;
 let blogs: Blog[] = [];
 
 function showSignedIn(signedIn: boolean): void {
@@ -95,8 +99,16 @@ function signIn(token: string): void {
     els.token.setAttribute('aria-invalid', 'true');
     els.token.focus();
   });
+  s.on('session', (session) => {
+    const was = contributor;
+    contributor = session.role === 'contributor';
+    els.blogDetails.hidden = contributor;
+    if (was !== contributor) selectBlog(els.blogSelect.value);
+  });
   compose.socket = s;
   entryList.socket = s;
+  desk.attach(s);
+  s.on('editing', (event) => entryList.sawEditing(event));
   void loadBlogs(sessionStorage.getItem(BLOG_KEY) ?? undefined);
 }
 
@@ -147,8 +159,13 @@ function selectBlog(blogId: string): void {
   const list = entryList;
   els.entriesError.textContent = '';
   const chosen = blogId !== '';
-  els.composePanel.hidden = !chosen;
-  els.entriesPanel.hidden = !chosen;
+  els.composePanel.hidden = !chosen || contributor;
+  els.entriesPanel.hidden = !chosen || contributor;
+  const blog = blogs.find((b) => b.id === blogId);
+  desk.select(
+    chosen ? blogId : undefined,
+    blog && 'timeZone' in blog && typeof blog.timeZone === 'string' ? blog.timeZone : undefined,
+  );
   els.openReader.hidden = !chosen;
   els.readerCount.textContent = '–';
   compose.blogId = chosen ? blogId : undefined;

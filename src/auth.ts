@@ -6,8 +6,19 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { jwtVerify } from 'jose';
 import type { Author } from './schema.js';
 
-/** An authenticated editor; a JWT's editor carries its `exp`, after which the token no longer writes. */
-export type AuthenticatedEditor = Author & { expiresAtMs?: number };
+/** SPEC §10: editors do everything; contributors write and submit their own drafts. */
+export type Role = 'editor' | 'contributor';
+
+/**
+ * An authenticated editor or contributor (`role` absent = editor); a JWT's carries its `exp`, after which
+ * the token no longer writes.
+ */
+export type AuthenticatedEditor = Author & { expiresAtMs?: number; role?: Role };
+
+/** Whether this signed-in person is a contributor (and so may not publish). */
+export function isContributor(who: { role?: Role }): boolean {
+  return who.role === 'contributor';
+}
 
 export type Authenticate = (token: string | undefined) => Promise<AuthenticatedEditor | null>;
 
@@ -30,18 +41,26 @@ const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 export function createAuthenticator(options: {
   editors: { name: string; token: string }[];
+  /** CONTRIBUTOR_TOKENS (SPEC §10). Default none. */
+  contributors?: { name: string; token: string }[];
   jwtSecret?: string | undefined;
 }): Authenticate {
   // Hashing both sides gives equal-length buffers, so the comparison's time says nothing about the token.
-  const table = options.editors.map((e) => ({
-    digest: digest(e.token),
-    editor: { id: slugify(e.name), name: e.name },
-  }));
+  const table: { digest: Buffer; editor: AuthenticatedEditor }[] = [
+    ...options.editors.map((e) => ({
+      digest: digest(e.token),
+      editor: { id: slugify(e.name), name: e.name },
+    })),
+    ...(options.contributors ?? []).map((e) => ({
+      digest: digest(e.token),
+      editor: { id: slugify(e.name), name: e.name, role: 'contributor' as const },
+    })),
+  ];
   const key = options.jwtSecret ? new TextEncoder().encode(options.jwtSecret) : undefined;
   return async (token) => {
     if (!token || token.length > 4096) return null;
     const d = digest(token);
-    let found: Author | null = null;
+    let found: AuthenticatedEditor | null = null;
     for (const row of table) if (timingSafeEqual(row.digest, d)) found = row.editor;
     if (found) return found;
     if (key && token.split('.').length === 3) {
@@ -53,6 +72,7 @@ export function createAuthenticator(options: {
           id: payload.sub,
           name,
           ...(payload.exp !== undefined ? { expiresAtMs: payload.exp * 1000 } : {}),
+          ...(payload.role === 'contributor' ? { role: 'contributor' as const } : {}),
         };
       } catch {
         return null;

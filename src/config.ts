@@ -111,6 +111,7 @@ const EnvSchema = z.object({
     .optional(),
   REDIS_PREFIX: z.string().min(1).max(100).default('liveblog:'),
   EDITOR_TOKENS: EditorTokensSchema.optional(),
+  CONTRIBUTOR_TOKENS: EditorTokensSchema.optional(),
   JWT_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   CORS_ORIGINS: z
     .string()
@@ -149,6 +150,8 @@ export interface Config {
   redisSentinel: { sentinels: { host: string; port: number }[]; name: string } | undefined;
   redisPrefix: string;
   editorTokens: { name: string; token: string }[];
+  /** CONTRIBUTOR_TOKENS (SPEC §10): they write and submit drafts; only editors publish. */
+  contributorTokens: { name: string; token: string }[];
   jwtSecret: string | undefined;
   corsOrigins: string[];
   logLevel: (typeof LOG_LEVELS)[number];
@@ -209,6 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
         : undefined,
     redisPrefix: e.REDIS_PREFIX,
     editorTokens: e.EDITOR_TOKENS ?? [],
+    contributorTokens: e.CONTRIBUTOR_TOKENS ?? [],
     jwtSecret: e.JWT_SECRET,
     corsOrigins: e.CORS_ORIGINS ?? [],
     logLevel: e.LOG_LEVEL,

@@ -24,6 +24,22 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * A signed-in contributor asked for what only editors may do (SPEC §10): the code is `unauthorized`,
+ * and HTTP answers 403 rather than 401 (the token is good, the role is not enough).
+ */
+export class ForbiddenError extends AppError {
+  constructor(message: string) {
+    super('unauthorized', message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** The HTTP status of an error body, 403 for a ForbiddenError. */
+export function httpStatusOf(err: unknown, code: ErrorCode): number {
+  return err instanceof ForbiddenError ? 403 : HTTP_STATUS[code];
+}
+
 /** Any thrown value → the SPEC's error body. Unknown errors become `internal` and never leak details. */
 export function toErrorBody(err: unknown): ErrorBody {
   if (err instanceof AppError) {

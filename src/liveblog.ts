@@ -21,6 +21,7 @@ import {
   type Entry,
   type LiveEvent,
 } from './schema.js';
+import type { Draft } from './desk/schema.js';
 import type { Commit, Store } from './store/store.js';
 import { createEntryCommit, deleteEntryCommit, updateEntryCommit, upsertBlogCommit } from './commits.js';
 
@@ -148,6 +149,62 @@ export class Liveblog {
         commit: deleteEntryCommit(current, this.isoNow()),
         ok: () => undefined,
         notFound: `entry ${input.entryId} does not exist`,
+      };
+    });
+  }
+
+  /**
+   * Publishes a draft (SPEC §10) through the one write path: a new entry (`entry.created`, createdAt =
+   * now, the draft's author) in the commit that takes the draft out of the drafts, so a draft becomes
+   * one entry however many publish it at once. `expectVersion` undefined = whatever version it has now;
+   * `check` may refuse the draft as read (a role rule, a schedule no longer due).
+   */
+  publishDraft(
+    blogId: string,
+    draftId: string,
+    expectVersion: number | undefined,
+    check: (draft: Draft) => void = () => undefined,
+  ): Promise<Entry> {
+    return this.write(async () => {
+      const draft = await this.store.getDraft(blogId, draftId);
+      if (!draft) throw new AppError('not_found', `draft ${draftId} does not exist`);
+      if (expectVersion !== undefined && expectVersion !== draft.version) {
+        throw new AppError(
+          'conflict',
+          `draft ${draftId} was changed by someone else (now at version ${draft.version})`,
+        );
+      }
+      check(draft);
+      const nowMs = this.now();
+      const at = new Date(nowMs).toISOString();
+      const entry: Entry = {
+        id: this.newId(nowMs),
+        blogId,
+        ...(draft.headline ? { headline: draft.headline } : {}),
+        body: draft.body,
+        html: draft.html,
+        author: draft.author,
+        keyEvent: draft.keyEvent,
+        pinned: false,
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      };
+      const commit = createEntryCommit(entry, null);
+      commit.consumeDraft = {
+        draftId,
+        version: draft.version,
+        message: {
+          kind: 'draft',
+          authorId: draft.author.id,
+          event: { type: 'draft.published', blogId, draftId, entryId: entry.id },
+        },
+      };
+      return {
+        commit,
+        ok: () => entry,
+        notFound: `draft ${draftId} does not exist`,
+        ...(expectVersion !== undefined ? { conflictIsFinalFor: draftId } : {}),
       };
     });
   }

@@ -197,3 +197,6 @@ export interface ReadersMessage {
   blogId: string;
   count: number;
 }
+
+/** The entry fields' rules, reused by the drafts' payloads (src/desk/schema.ts). */
+export { Body as BodySchema, Headline as HeadlineSchema };

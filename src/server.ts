@@ -23,6 +23,9 @@ import { createMetrics } from './metrics.js';
 import type { Telemetry } from './telemetry.js';
 import { attachGateway, type GatewayServer } from './realtime/gateway.js';
 import { connectStore } from './store/connect.js';
+import { Desk } from './desk/desk.js';
+import { Scheduler } from './desk/scheduler.js';
+import { deliverDesk } from './realtime/desk-delivery.js';
 
 /** SPEC §1: stop within 10 s of SIGTERM. */
 export const SHUTDOWN_TIMEOUT_MS = 8000;
@@ -78,7 +81,11 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     editors = [{ name: 'Editor', token: generatedToken }];
   }
   const editorToken = generatedToken ?? editors[0]?.token ?? '';
-  const authenticate = createAuthenticator({ editors, jwtSecret: config.jwtSecret });
+  const authenticate = createAuthenticator({
+    editors,
+    contributors: config.contributorTokens,
+    jwtSecret: config.jwtSecret,
+  });
 
   const metrics = createMetrics();
   const telemetry: Telemetry = {
@@ -95,11 +102,16 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   const { store, bus } = storage;
   const service = new Liveblog(store, { telemetry });
   const writeLimiter = storage.writeLimiter(config.editorWritesPerSecond);
+  const desk = new Desk(store, service, storage.schedule);
+  const scheduler = new Scheduler(storage.schedule, desk, {
+    onError: (err) => log.warn({ err }, 'scheduled publishing failed; it is retried'),
+  });
 
   // ---- transports ----
   let accepting = false;
   const app = createHttpApp({
     service,
+    desk,
     authenticate,
     corsOrigins: config.corsOrigins,
     assetsDir: assetsDir(),
@@ -137,7 +149,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   });
   attachGateway(
     io,
-    { service, live, fanout, authenticate, log, telemetry, writeLimiter },
+    { service, live, fanout, authenticate, log, telemetry, writeLimiter, desk },
     { readerRequestsPerSecond: config.readerRequestsPerSecond },
   );
   metrics.countSockets(() => io.engine.clientsCount);
@@ -154,7 +166,9 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     log,
     async start() {
       await storage.start();
+      await storage.desk.listen(deliverDesk(io.of('/editor')));
       live.start();
+      scheduler.start();
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => resolve());
@@ -169,6 +183,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
     },
     async stop() {
       accepting = false;
+      await scheduler.stop();
       const timer = setTimeout(() => {
         for (const s of sockets) s.destroy();
       }, SHUTDOWN_TIMEOUT_MS);

@@ -2,6 +2,7 @@
  * The console's list of every entry of the blog, kept live by BlogSync, with edit (version-checked),
  * delete (confirmed inline), pin and key-event actions. Errors show on the entry that caused them.
  */
+import type { EditingEvent } from '../../src/desk/schema.js';
 import type { Entry, ErrorBody, LiveEvent } from '../../src/schema.js';
 import type { PayloadOf } from '../../src/shared/protocol.js';
 import { el } from '../lib/dom.js';
@@ -28,11 +29,44 @@ export class EntryList {
 
   /** Set on sign-in; requests need a connected editor socket. */
   socket: EditorSocket | undefined;
+  /** Who else has which entry open (SPEC §10 presence): entryId → editor id → name. */
+  private readonly others = new Map<string, Map<string, string>>();
 
   constructor(private readonly list: HTMLOListElement) {}
 
+  /** Someone else opened or closed an entry's editor: "… is editing" on that entry. */
+  sawEditing(event: EditingEvent): void {
+    if (event.blogId !== this.blogId || event.target !== 'entry') return;
+    let who = this.others.get(event.id);
+    if (!who) this.others.set(event.id, (who = new Map<string, string>()));
+    if (event.active) who.set(event.editor.id, event.editor.name);
+    else who.delete(event.editor.id);
+    this.showPresence(event.id);
+  }
+
+  private showPresence(entryId: string): void {
+    const item = this.items.get(entryId);
+    if (!item) return;
+    const names = [...(this.others.get(entryId)?.values() ?? [])];
+    let line = item.node.querySelector<HTMLElement>('.presence');
+    if (!line) {
+      line = el('p', { class: 'presence', role: 'status' });
+      item.view.before(line);
+    }
+    line.textContent = names.length
+      ? `${names.join(' and ')} ${names.length > 1 ? 'are' : 'is'} editing this entry.`
+      : '';
+  }
+
+  /** Tells the blog's other editors that this entry's editor is open here, or no longer. */
+  private announce(entryId: string, active: boolean): void {
+    if (this.socket)
+      void request(this.socket, 'editing', { blogId: this.blogId, target: 'entry', id: entryId, active });
+  }
+
   reset(blogId: string, entries: Entry[], hasMore: boolean): void {
     this.blogId = blogId;
+    this.others.clear();
     this.entries.clear();
     for (const item of this.items.values()) item.node.remove();
     this.items.clear();
@@ -249,6 +283,7 @@ export class EntryList {
       form.remove();
       item.editor = null;
       item.node.classList.remove('editing');
+      this.announce(entryId, false);
     };
     cancel.addEventListener('click', close);
     form.addEventListener('keydown', (event) => {
@@ -274,5 +309,6 @@ export class EntryList {
     item.node.classList.add('editing');
     item.view.after(form);
     body.focus();
+    this.announce(entryId, true);
   }
 }

@@ -5,6 +5,7 @@
 import type { WriteLimiter } from '../write-limit.js';
 import express from 'express';
 import type { Authenticate } from '../auth.js';
+import type { Desk } from '../desk/desk.js';
 import type { Liveblog } from '../liveblog.js';
 import { errorHandler } from './error-handler.js';
 import { cors } from './middleware/cors.js';
@@ -12,6 +13,7 @@ import { readerRateLimit } from './middleware/reader-rate-limit.js';
 import { requestId } from './middleware/request-id.js';
 import { securityHeaders } from './middleware/security-headers.js';
 import { apiRoutes } from './routes/api.js';
+import { draftRoutes } from './routes/drafts.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
 
@@ -20,6 +22,8 @@ export const HTTP_BODY_MAX_BYTES = 256 * 1024;
 
 export interface HttpAppOptions {
   service: Liveblog;
+  /** The drafts' use cases (SPEC §10). */
+  desk: Desk;
   authenticate: Authenticate;
   corsOrigins: string[];
   /** Folder of the built browser bundles, served at /assets. */
@@ -71,6 +75,16 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
       requestsPerSecond: options.readerRequestsPerSecond ?? 0,
       skip: (req) => req.path.startsWith('/assets/'),
       onLimited: () => options.onRateLimited?.('reader'),
+    }),
+  );
+  app.use(
+    '/api',
+    draftRoutes({
+      desk: options.desk,
+      authenticate: options.authenticate,
+      writeLimiter: options.writeLimiter,
+      onLimited: () => options.onRateLimited?.('editor'),
+      bodyMaxBytes: HTTP_BODY_MAX_BYTES,
     }),
   );
   app.use(

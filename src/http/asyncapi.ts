@@ -29,6 +29,17 @@ import {
   SubscribeSchema,
   UnsubscribeSchema,
 } from '../schema.js';
+import {
+  DraftDeleteSchema,
+  DraftEventSchema,
+  DraftPublishSchema,
+  DraftSaveSchema,
+  DraftSchema,
+  DraftsQuerySchema,
+  EditingEventSchema,
+  EditingSchema,
+  SessionSchema,
+} from '../desk/schema.js';
 import { componentSchemas, type JsonSchema } from './json-schemas.js';
 import { SERVER_VERSION } from './openapi.js';
 
@@ -62,6 +73,11 @@ const PAYLOADS = {
   EntryCreate: EntryCreateSchema,
   EntryUpdate: EntryUpdateSchema,
   EntryDelete: EntryDeleteSchema,
+  DraftSave: DraftSaveSchema,
+  DraftPublish: DraftPublishSchema,
+  DraftDelete: DraftDeleteSchema,
+  DraftsQuery: DraftsQuerySchema,
+  Editing: EditingSchema,
 };
 
 /** What the server sends (output side). */
@@ -82,6 +98,13 @@ const ANSWERS = {
   BlogUpsertAck: ack({ blog: BlogSchema }),
   EntryCreateAck: ack({ entry: EntrySchema, duplicate: z.boolean() }),
   EntryUpdateAck: ack({ entry: EntrySchema }),
+  Draft: DraftSchema,
+  DraftEvent: DraftEventSchema,
+  EditingEvent: EditingEventSchema,
+  Session: SessionSchema,
+  DraftSaveAck: ack({ draft: DraftSchema }),
+  DraftPublishAck: ack({ entry: EntrySchema }),
+  DraftsAck: ack({ drafts: z.array(DraftSchema) }),
 };
 
 interface MessageSpec {
@@ -142,6 +165,76 @@ const REQUESTS: Record<string, { request: MessageSpec; reply: MessageSpec; edito
     reply: { name: 'entry:delete', schema: 'OkAck', summary: '`{ ok: true }`' },
     editorOnly: true,
   },
+  draftSave: {
+    request: {
+      name: 'draft:save',
+      schema: 'DraftSave',
+      summary:
+        'Save a draft (new without `draftId`); `submit: true` submits it, `false` returns it to `draft`; a ' +
+        'future `publishAt` (editors only) schedules it, `null` unschedules it. Contributors: own drafts only',
+    },
+    reply: {
+      name: 'draft:save',
+      schema: 'DraftSaveAck',
+      summary: 'The draft; `conflict` on a stale `version`',
+    },
+    editorOnly: true,
+  },
+  draftPublish: {
+    request: {
+      name: 'draft:publish',
+      schema: 'DraftPublish',
+      summary: 'Publish a draft as a new entry, once (editors only; a contributor gets `unauthorized`)',
+    },
+    reply: { name: 'draft:publish', schema: 'DraftPublishAck', summary: 'The entry' },
+    editorOnly: true,
+  },
+  draftDelete: {
+    request: {
+      name: 'draft:delete',
+      schema: 'DraftDelete',
+      summary: 'Delete a draft (contributors: their own)',
+    },
+    reply: { name: 'draft:delete', schema: 'OkAck', summary: '`{ ok: true }`' },
+    editorOnly: true,
+  },
+  drafts: {
+    request: {
+      name: 'drafts',
+      schema: 'DraftsQuery',
+      summary: "The blog's drafts: every one for an editor, its own for a contributor",
+    },
+    reply: { name: 'drafts', schema: 'DraftsAck', summary: 'The drafts, oldest first' },
+    editorOnly: true,
+  },
+  editing: {
+    request: {
+      name: 'editing',
+      schema: 'Editing',
+      summary: 'Presence: this entry or draft is open here (`active`), or no longer',
+    },
+    reply: { name: 'editing', schema: 'OkAck', summary: '`{ ok: true }`' },
+    editorOnly: true,
+  },
+};
+
+/** Pushed on `/editor` only (SPEC §10), to sockets subscribed to the blog. */
+const EDITOR_PUSHED: Record<string, MessageSpec> = {
+  draftEvent: {
+    name: 'draft',
+    schema: 'DraftEvent',
+    summary: "A draft was saved, deleted or published: editors get every draft's, a contributor its own",
+  },
+  session: {
+    name: 'session',
+    schema: 'Session',
+    summary: 'Once on connection: who signed in, as `editor` or `contributor`',
+  },
+  editingEvent: {
+    name: 'editing',
+    schema: 'EditingEvent',
+    summary: 'Someone else opened (`active`) or closed an entry or draft of the blog',
+  },
 };
 
 const PUSHED: Record<string, MessageSpec> = {
@@ -184,7 +277,7 @@ function namespace(key: 'reader' | 'editor', address: string, description: strin
       reply: { channel, messages: [msg(`${id}Ack`)] },
     };
   }
-  for (const [id, spec] of Object.entries(PUSHED)) {
+  for (const [id, spec] of Object.entries(editor ? { ...PUSHED, ...EDITOR_PUSHED } : PUSHED)) {
     messages[id] = message(spec);
     operations[`${key}.${id}`] = { action: 'send', channel, summary: spec.summary, messages: [msg(id)] };
   }

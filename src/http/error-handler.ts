@@ -5,7 +5,7 @@
  * Anything else is `internal` and logged as an error.
  */
 import type { ErrorRequestHandler } from 'express';
-import { AppError, HTTP_STATUS, toErrorBody } from '../errors.js';
+import { AppError, httpStatusOf, toErrorBody } from '../errors.js';
 import type { ErrorCode } from '../schema.js';
 
 export interface ErrorHandlerOptions {
@@ -97,7 +97,7 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     }
     // A body that was never read (an early 401, 404, 429, …) must not keep the connection busy.
     if (!req.complete) res.setHeader('Connection', 'close');
-    res.status(HTTP_STATUS[errorBody.code]).json({ error: errorBody });
+    res.status(httpStatusOf(fromTransport ?? err, errorBody.code)).json({ error: errorBody });
   };
 }
 

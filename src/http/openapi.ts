@@ -25,6 +25,7 @@ import {
   EventSchema,
   type ErrorCode,
 } from '../schema.js';
+import { DraftSaveSchema, DraftSchema } from '../desk/schema.js';
 import { IF_MATCH_PATTERN } from './if-match.js';
 import { componentSchemas, inlineSchema, type JsonSchema } from './json-schemas.js';
 import { z } from 'zod';
@@ -66,6 +67,9 @@ const ANSWERS = {
   EntriesPage: EntriesPageSchema,
   EventsCatchUp: EventsCatchUpSchema,
   Health: z.object({ ok: z.boolean() }),
+  Draft: DraftSchema,
+  DraftAnswer: z.object({ draft: DraftSchema }),
+  DraftList: z.object({ drafts: z.array(DraftSchema) }),
 };
 
 /**
@@ -79,6 +83,8 @@ const REQUESTS = {
   BlogUpsertBody: BlogUpsertSchema.extend({ id: BlogIdSchema.optional() }),
   EntryCreateBody: EntryCreateSchema.omit({ blogId: true }),
   EntryUpdateBody: EntryUpdateSchema.omit({ blogId: true, entryId: true }),
+  DraftCreateBody: DraftSaveSchema.omit({ blogId: true, draftId: true, version: true }),
+  DraftUpdateBody: DraftSaveSchema.omit({ blogId: true, draftId: true }),
 };
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -95,6 +101,13 @@ const DESCRIPTIONS: Record<string, string> = {
   BlogUpsertBody: '`id`, when given, must equal the URL’s.',
   EntryCreateBody: 'The `Idempotency-Key` header, when given, takes the place of `idempotencyKey`.',
   EntryUpdateBody: 'The `If-Match` header, when given, takes the place of `version`.',
+  Draft:
+    'A draft (SPEC §10): never shown to readers. `state` `draft`, `submitted` (in the review queue) or ' +
+    '`scheduled` (published at `publishAt`, once).',
+  DraftCreateBody: '`submit: true` submits it for review; a future `publishAt` (editors only) schedules it.',
+  DraftUpdateBody:
+    'The whole draft as it should be (`headline`/`keyEvent` left out keep theirs). `submit: false` returns ' +
+    'it to `draft`; `publishAt: null` unschedules it. The `If-Match` header takes the place of `version`.',
 };
 
 // ---- responses -------------------------------------------------------------------------------------
@@ -164,6 +177,7 @@ function parameters(): Record<string, JsonSchema> {
   return {
     BlogId: { name: 'blogId', in: 'path', required: true, schema: ref('BlogId') },
     EntryId: { name: 'entryId', in: 'path', required: true, schema: ref('EntryId') },
+    DraftId: { name: 'draftId', in: 'path', required: true, schema: ref('EntryId') },
     ...query,
     Cursor: {
       name: 'cursor',
@@ -192,6 +206,87 @@ function parameters(): Record<string, JsonSchema> {
 }
 
 // ---- paths -----------------------------------------------------------------------------------------
+
+/** Editors and contributors (SPEC §10); what a contributor may not do is 403 `unauthorized`. */
+const DESK = [{ editorToken: [] }, { contributorToken: [] }];
+const FORBIDDEN = { '403': { $ref: '#/components/responses/Forbidden' } };
+
+/** The drafts' routes (SPEC §10). */
+function draftPaths(): Record<string, JsonSchema> {
+  return {
+    '/api/blogs/{blogId}/drafts': {
+      parameters: [param('BlogId')],
+      get: {
+        operationId: 'listDrafts',
+        tags: ['drafts'],
+        summary: "The blog's drafts, oldest first: every one for an editor, its own for a contributor",
+        security: DESK,
+        responses: {
+          '200': answer('The drafts', 'DraftList'),
+          ...errors('invalid', 'unauthorized', 'not_found'),
+        },
+      },
+      post: {
+        operationId: 'createDraft',
+        tags: ['drafts'],
+        summary: 'Write a new draft (editor or contributor)',
+        security: DESK,
+        requestBody: body('DraftCreateBody'),
+        responses: {
+          '201': answer('Saved', 'DraftAnswer'),
+          ...FORBIDDEN,
+          ...errors('invalid', 'unauthorized', 'not_found', 'too_large'),
+        },
+      },
+    },
+    '/api/blogs/{blogId}/drafts/{draftId}': {
+      parameters: [param('BlogId'), param('DraftId')],
+      patch: {
+        operationId: 'updateDraft',
+        tags: ['drafts'],
+        summary:
+          'Save, submit, return, schedule or unschedule a draft (contributors: their own, no publishAt)',
+        security: DESK,
+        parameters: [param('IfMatch')],
+        requestBody: body('DraftUpdateBody'),
+        responses: {
+          '200': answer('The draft after the change', 'DraftAnswer'),
+          ...FORBIDDEN,
+          ...errors('invalid', 'unauthorized', 'not_found', 'conflict', 'too_large'),
+        },
+      },
+      delete: {
+        operationId: 'deleteDraft',
+        tags: ['drafts'],
+        summary: 'Delete a draft (contributors: their own)',
+        security: DESK,
+        responses: {
+          '204': { description: 'Deleted' },
+          ...FORBIDDEN,
+          ...errors('invalid', 'unauthorized', 'not_found'),
+        },
+      },
+    },
+    '/api/blogs/{blogId}/drafts/{draftId}/publish': {
+      parameters: [param('BlogId'), param('DraftId')],
+      post: {
+        operationId: 'publishDraft',
+        tags: ['drafts'],
+        summary: 'Publish a draft as a new entry, exactly once (editor)',
+        description:
+          "The entry is created (`entry.created`, `createdAt` = now, the draft's author) in the same atomic " +
+          'step that removes the draft: a second publish of the same draft is `not_found`.',
+        security: EDITOR,
+        parameters: [param('IfMatch')],
+        responses: {
+          '201': answer('Published', 'EntryAnswer'),
+          ...FORBIDDEN,
+          ...errors('invalid', 'unauthorized', 'not_found', 'conflict'),
+        },
+      },
+    },
+  };
+}
 
 const EDITOR = [{ editorToken: [] }];
 const html = (description: string): JsonSchema => ({
@@ -292,6 +387,7 @@ function paths(): Record<string, JsonSchema> {
         responses: { '200': answer('The catch-up', 'EventsCatchUp'), ...errors('invalid', 'not_found') },
       },
     },
+    ...draftPaths(),
     '/api/openapi.json': {
       get: {
         operationId: 'openApi',
@@ -384,6 +480,10 @@ export function buildOpenApi(options: OpenApiOptions = {}): OpenApiDocument {
   for (const code of Object.keys(ERROR_RESPONSE) as ErrorCode[]) {
     responses[RESPONSE_NAME[code]] = answer(ERROR_RESPONSE[code], 'Error');
   }
+  responses.Forbidden = answer(
+    "A contributor asked for what only editors may do, or for another author's draft (`unauthorized`).",
+    'Error',
+  );
   responses.RateLimited = {
     ...responses.RateLimited,
     headers: {
@@ -409,6 +509,7 @@ export function buildOpenApi(options: OpenApiOptions = {}): OpenApiDocument {
       { name: 'blogs' },
       { name: 'entries' },
       { name: 'events' },
+      { name: 'drafts', description: 'The desk (SPEC §10): never shown to readers' },
       { name: 'pages', description: 'HTML for people' },
       { name: 'health' },
       { name: 'meta', description: 'The API descriptions' },
@@ -423,6 +524,11 @@ export function buildOpenApi(options: OpenApiOptions = {}): OpenApiDocument {
           type: 'http',
           scheme: 'bearer',
           description: 'An editor token from EDITOR_TOKENS, or an HS256 JWT signed with JWT_SECRET.',
+        },
+        contributorToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'A contributor token from CONTRIBUTOR_TOKENS, or a JWT with `role: "contributor"`.',
         },
         metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN, when set.' },
       },

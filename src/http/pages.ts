@@ -208,6 +208,29 @@ ${field('compose-body', 'Text', '<textarea id="compose-body" name="body" rows="7
 </form>
 </section>
 
+<section class="panel" id="desk-panel" aria-labelledby="desk-title" hidden>
+<h2 id="desk-title">Drafts and review queue</h2>
+<p class="hint" id="desk-role"></p>
+<form id="draft-form" novalidate>
+<input type="hidden" id="draft-id" value="">
+${field('draft-headline', 'Headline (optional)', '<input id="draft-headline" name="headline" maxlength="200" aria-describedby="draft-headline-error">')}
+${field('draft-body', 'Text', '<textarea id="draft-body" name="body" rows="5" required aria-describedby="draft-body-error"></textarea>')}
+<div class="preview-box"><p class="preview-label" id="draft-preview-label">Preview</p><div class="preview entry-body" id="draft-preview" aria-labelledby="draft-preview-label"></div></div>
+<label><input type="checkbox" id="draft-key" name="keyEvent"> Key event</label>
+<p class="presence" id="draft-presence" role="status"></p>
+<p class="form-error" id="draft-error" role="alert"></p>
+<p class="form-status" id="draft-status" role="status"></p>
+<div class="actions">
+<button type="submit" id="draft-save" class="secondary">Save draft</button>
+<button type="button" id="draft-submit">Submit for review</button>
+<button type="button" id="draft-new" class="secondary">New draft</button>
+</div>
+</form>
+<h3 id="draft-queue-title">Queue</h3>
+<p class="hint" id="draft-queue-empty">No drafts.</p>
+<ol class="admin-entries draft-queue" id="draft-queue" aria-labelledby="draft-queue-title"></ol>
+</section>
+
 <section class="panel" id="entries-panel" aria-labelledby="entries-title" hidden>
 <h2 id="entries-title">Entries</h2>
 <p class="form-error" id="entries-error" role="alert"></p>

@@ -4,8 +4,9 @@
  * an expired token is answered `unauthorized` and its connection closed.
  */
 import type { Namespace } from 'socket.io';
-import { expired, type Authenticate } from '../auth.js';
-import { AppError } from '../errors.js';
+import { expired, isContributor, type Authenticate } from '../auth.js';
+import type { Desk } from '../desk/desk.js';
+import { AppError, ForbiddenError } from '../errors.js';
 import type { WriteLimiter } from '../write-limit.js';
 import type {
   ClientToServerEvents,
@@ -24,16 +25,25 @@ export const EDITOR_EVENTS = [
   'entry:create',
   'entry:update',
   'entry:delete',
+  'draft:save',
+  'draft:publish',
+  'draft:delete',
+  'drafts',
+  'editing',
 ] as const;
+
+/** What a contributor may ask for besides the reader's requests (SPEC §10); the desk checks the rest. */
+const CONTRIBUTOR_MAY = new Set(['draft:save', 'draft:delete', 'drafts', 'editing']);
 
 export interface EditorDeps extends ReaderDeps {
   authenticate: Authenticate;
   /** Each editor's write budget, shared by its connections on every instance. */
   writeLimiter: WriteLimiter;
+  desk: Desk;
 }
 
 export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void {
-  const { service, answers, telemetry } = deps;
+  const { service, answers, telemetry, desk } = deps;
 
   editors.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
@@ -59,6 +69,7 @@ export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void 
     }
     wireReader(socket, deps);
     answers.refuseUnknown(socket, EDITOR_EVENTS);
+    socket.emit('session', { id: editor.id, name: editor.name, role: editor.role ?? 'editor' });
     /** The listener of a write: as any request, checked for an expired token and rate-limited. */
     const write = <A>(event: string, handler: (payload: unknown) => Promise<A>) =>
       answers.answering<A>(socket, event, (payload) => {
@@ -66,6 +77,9 @@ export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void 
           // Answer first, then close: the client learns why before its connection goes.
           setImmediate(() => socket.disconnect(true));
           return Promise.reject(new AppError('unauthorized', 'the token has expired; sign in again'));
+        }
+        if (isContributor(editor) && !CONTRIBUTOR_MAY.has(event)) {
+          return Promise.reject(new ForbiddenError(`contributors may not ${event}; an editor does that`));
         }
         return deps.writeLimiter.take(editor.id).then((allowed) => {
           if (allowed) return handler(payload);
@@ -95,6 +109,32 @@ export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void 
       'entry:delete',
       write('entry:delete', async (p) => {
         await service.deleteEntry(editor, p);
+        return { ok: true as const };
+      }),
+    );
+    socket.on(
+      'draft:save',
+      write('draft:save', async (p) => ({ ok: true as const, draft: await desk.save(editor, p) })),
+    );
+    socket.on(
+      'draft:publish',
+      write('draft:publish', async (p) => ({ ok: true as const, entry: await desk.publish(editor, p) })),
+    );
+    socket.on(
+      'draft:delete',
+      write('draft:delete', async (p) => {
+        await desk.remove(editor, p);
+        return { ok: true as const };
+      }),
+    );
+    socket.on(
+      'drafts',
+      write('drafts', async (p) => ({ ok: true as const, drafts: await desk.list(editor, p) })),
+    );
+    socket.on(
+      'editing',
+      write('editing', async (p) => {
+        await desk.editing(editor, socket.id, p);
         return { ok: true as const };
       }),
     );

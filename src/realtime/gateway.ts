@@ -4,6 +4,7 @@
  * malformed or unknown event harms nobody else.
  */
 import type { Authenticate } from '../auth.js';
+import type { Desk } from '../desk/desk.js';
 import type { WriteLimiter } from '../write-limit.js';
 import type { LiveHub } from '../live/live-hub.js';
 import type { Liveblog } from '../liveblog.js';
@@ -30,6 +31,7 @@ export interface GatewayDeps {
   telemetry?: Telemetry;
   /** Each editor's write budget, shared by its connections on every instance. */
   writeLimiter: WriteLimiter;
+  desk: Desk;
 }
 
 export function attachGateway(io: GatewayServer, deps: GatewayDeps, options: GatewayOptions = {}): void {
@@ -51,5 +53,6 @@ export function attachGateway(io: GatewayServer, deps: GatewayDeps, options: Gat
     ...readerDeps,
     authenticate: deps.authenticate,
     writeLimiter: deps.writeLimiter,
+    desk: deps.desk,
   });
 }

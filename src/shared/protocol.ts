@@ -26,6 +26,17 @@ import type {
   SubscribeSchema,
   UnsubscribeSchema,
 } from '../schema.js';
+import type {
+  Draft,
+  DraftDeleteSchema,
+  DraftEvent,
+  DraftPublishSchema,
+  DraftSaveSchema,
+  DraftsQuerySchema,
+  EditingEvent,
+  EditingSchema,
+  Session,
+} from '../desk/schema.js';
 
 // ---- answers --------------------------------------------------------------------------------------
 
@@ -62,6 +73,13 @@ export interface EditorRequests extends ReaderRequests {
   'entry:create': Request<z.input<typeof EntryCreateSchema>, { entry: Entry; duplicate: boolean }>;
   'entry:update': Request<z.input<typeof EntryUpdateSchema>, { entry: Entry }>;
   'entry:delete': Request<z.input<typeof EntryDeleteSchema>, Nothing>;
+  // SPEC §10, the desk: contributors may use the drafts' requests (their own drafts) and the reader's.
+  'draft:save': Request<z.input<typeof DraftSaveSchema>, { draft: Draft }>;
+  'draft:publish': Request<z.input<typeof DraftPublishSchema>, { entry: Entry }>;
+  'draft:delete': Request<z.input<typeof DraftDeleteSchema>, Nothing>;
+  drafts: Request<z.input<typeof DraftsQuerySchema>, { drafts: Draft[] }>;
+  /** Presence: tell the blog's other editors that this entry or draft is open here (or no longer). */
+  editing: Request<z.input<typeof EditingSchema>, Nothing>;
 }
 
 type Nothing = Record<never, never>;
@@ -106,6 +124,15 @@ export interface ServerToClientEvents {
   event: (event: LiveEvent) => void;
   /** The live reader count, when it changes (at most every 2 s). */
   readers: (message: ReadersMessage) => void;
+  /**
+   * `/editor` only (SPEC §10): a draft of a subscribed blog was saved, deleted or published. Editors get
+   * every draft's; a contributor only its own drafts'.
+   */
+  draft: (event: DraftEvent) => void;
+  /** `/editor` only: someone else opened (or closed) an entry or draft of a subscribed blog. */
+  editing: (event: EditingEvent) => void;
+  /** `/editor` only, once on connection: who the token signed in, and as what (the console's menus). */
+  session: (session: Session) => void;
 }
 
 /** Instances talk through Redis, not through Socket.IO's server-side events. */
@@ -114,5 +141,5 @@ export type InterServerEvents = Record<never, never>;
 /** What the server keeps on each socket. */
 export interface SocketData {
   /** Set by the `/editor` handshake once the token is accepted; absent on reader sockets. */
-  editor?: Author;
+  editor?: Author & { role?: 'editor' | 'contributor' };
 }

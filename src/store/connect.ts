@@ -7,9 +7,11 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
 import { createWriteLimiter, type WriteLimiter } from '../write-limit.js';
 import { guardStore, type StoreHealth } from './guarded-store.js';
+import { MemoryDeskBus, MemoryScheduleQueue } from './memory-desk.js';
 import { MemoryBus, MemoryStore } from './memory-store.js';
+import { RedisDeskBus, RedisScheduleQueue } from './redis-desk.js';
 import { RedisBus, RedisStore, type RedisClient } from './redis-store.js';
-import type { EventBus, Store } from './store.js';
+import type { DeskBus, EventBus, ScheduleQueue, Store } from './store.js';
 
 export interface StoreConfig {
   /** `redis://…` or `rediss://…`; undefined (and no cluster or sentinels) = the embedded in-memory store. */
@@ -33,6 +35,10 @@ export interface StoreConnection {
   /** The store; "cannot be reached" failures of any call are the SPEC's `unavailable`. */
   readonly store: Store;
   readonly bus: EventBus;
+  /** The private desk channels of every blog (SPEC §10 drafts and presence). */
+  readonly desk: DeskBus;
+  /** When scheduled drafts are due, shared by every instance. */
+  readonly schedule: ScheduleQueue;
   /** Connects the Redis clients, if any, and checks that the store answers. */
   start(): Promise<void>;
   /** Closes the bus, then the store, and with them their Redis clients. */
@@ -62,14 +68,17 @@ export function connectStore(
 ): StoreConnection {
   let rawStore: Store;
   let bus: EventBus;
+  let desk: DeskBus;
+  let schedule: ScheduleQueue;
   const clients: RedisClient[] = [];
   let closing = false;
   const pair = redisClients(config);
   if (pair) {
-    const { commands, subscriber, sharded } = pair;
+    const { commands, subscriber, deskSubscriber, sharded } = pair;
     for (const [name, client] of [
       ['commands', commands],
       ['subscriber', subscriber],
+      ['desk', deskSubscriber],
     ] as const) {
       client.on('error', (err: Error) => {
         telemetry.redis(name, 'error');
@@ -108,16 +117,24 @@ export function connectStore(
       (channel, err) => log.warn({ channel, err }, 'ignored a malformed message on the events channel'),
       sharded,
     );
+    desk = new RedisDeskBus(deskSubscriber, config.redisPrefix, (channel, err) =>
+      log.warn({ channel, err }, 'ignored a malformed message on the desk channel'),
+    );
+    schedule = new RedisScheduleQueue(commands, config.redisPrefix);
   } else {
     const memory = new MemoryStore({ resumeLogMaxEvents: config.resumeLogMaxEvents });
     rawStore = memory;
     bus = new MemoryBus(memory);
+    desk = new MemoryDeskBus(memory);
+    schedule = new MemoryScheduleQueue();
   }
   const outage = new OutageLog(log);
   const store = guardStore(rawStore, outage);
   return {
     store,
     bus,
+    desk,
+    schedule,
     async start() {
       await Promise.all(clients.map((c) => c.connect()));
       await store.ping();
@@ -130,6 +147,7 @@ export function connectStore(
     },
     async close() {
       closing = true;
+      await desk.close();
       await bus.close();
       await store.close();
     },
@@ -149,7 +167,9 @@ export function connectStore(
  */
 function redisClients(
   config: StoreConfig,
-): { commands: RedisClient; subscriber: RedisClient; sharded: boolean } | undefined {
+):
+  | { commands: RedisClient; subscriber: RedisClient; deskSubscriber: RedisClient; sharded: boolean }
+  | undefined {
   const options = redisOptions(config.redisCommandTimeoutMs);
   const waiting: RedisOptions = { enableOfflineQueue: true, maxRetriesPerRequest: null };
   if (config.redisClusterNodes) {
@@ -171,6 +191,11 @@ function redisClients(
         enableOfflineQueue: true,
         redisOptions: { ...nodeOptions, maxRetriesPerRequest: null },
       }),
+      // The desk's PSUBSCRIBE (plain pub/sub, heard on any node of the cluster).
+      deskSubscriber: cluster({
+        enableOfflineQueue: true,
+        redisOptions: { ...nodeOptions, maxRetriesPerRequest: null },
+      }),
       sharded: true,
     };
   }
@@ -189,6 +214,7 @@ function redisClients(
     return {
       commands: new Redis({ ...options, ...sentinel }),
       subscriber: new Redis({ ...options, ...waiting, ...sentinel }),
+      deskSubscriber: new Redis({ ...options, ...waiting, ...sentinel }),
       sharded: false,
     };
   }
@@ -196,6 +222,7 @@ function redisClients(
     return {
       commands: new Redis(config.redisUrl, options),
       subscriber: new Redis(config.redisUrl, { ...options, ...waiting }),
+      deskSubscriber: new Redis(config.redisUrl, { ...options, ...waiting }),
       sharded: false,
     };
   }

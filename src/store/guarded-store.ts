@@ -45,6 +45,10 @@ export function guardStore(store: Store, health: StoreHealth = NO_HEALTH): Store
     head: wrap('head', (b) => store.head(b)),
     readEvents: wrap('readEvents', (b, e, s) => store.readEvents(b, e, s)),
     reportReaders: wrap('reportReaders', (i, c, t) => store.reportReaders(i, c, t)),
+    writeDraft: wrap('writeDraft', (b, d, v, draft, m) => store.writeDraft(b, d, v, draft, m)),
+    getDraft: wrap('getDraft', (b, d) => store.getDraft(b, d)),
+    listDrafts: wrap('listDrafts', (b) => store.listDrafts(b)),
+    announce: wrap('announce', (b, m) => store.announce(b, m)),
     ping: wrap('ping', () => store.ping()),
     close: () => store.close(),
   };

@@ -16,6 +16,10 @@ export interface BlogKeys {
   readers: string;
   idempotencyPrefix: string;
   channel: string;
+  /** The blog's drafts (SPEC §10): a hash draftId → Draft JSON, never in the events or the stream. */
+  drafts: string;
+  /** The private desk channel: draft events and presence for editors, never for readers. */
+  desk: string;
 }
 
 export function blogKeys(prefix: string, blogId: string): BlogKeys {
@@ -33,6 +37,8 @@ export function blogKeys(prefix: string, blogId: string): BlogKeys {
     readers: `${base}readers`,
     idempotencyPrefix: `${base}idem:`,
     channel: `${base}events`,
+    drafts: `${base}drafts`,
+    desk: `${base}desk`,
   };
 }
 
@@ -45,4 +51,20 @@ export function blogIndexKey(prefix: string): string {
 export function blogIdFromChannel(prefix: string, channel: string): string | null {
   if (!channel.startsWith(`${prefix}{`) || !channel.endsWith('}:events')) return null;
   return channel.slice(prefix.length + 1, -'}:events'.length);
+}
+
+/** Scheduled drafts of every blog: a sorted set, member `<blogId>/<draftId>`, score = due time (ms). */
+export function scheduleKey(prefix: string): string {
+  return `${prefix}schedule`;
+}
+
+/** The PSUBSCRIBE pattern of every blog's private desk channel. */
+export function deskPattern(prefix: string): string {
+  return `${prefix}{*}:desk`;
+}
+
+/** blogId from a desk channel name, or null. */
+export function blogIdFromDeskChannel(prefix: string, channel: string): string | null {
+  if (!channel.startsWith(`${prefix}{`) || !channel.endsWith('}:desk')) return null;
+  return channel.slice(prefix.length + 1, -'}:desk'.length);
 }

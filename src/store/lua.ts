@@ -4,7 +4,8 @@
  * commit — check, write, number, record and publish one blog change atomically.
  * KEYS: 1 blog, 2 entries, 3 timeline, 4 keyevents, 5 pinned, 6 seq, 7 epoch, 8 log, 9 idempotency key,
  *       10 stream (the events as a Redis Stream for other services: id <seq>-0, field `event`, trimmed
- *       to the same length as the log; a new epoch starts it afresh, as it does the log)
+ *       to the same length as the log; a new epoch starts it afresh, as it does the log),
+ *       11 drafts (SPEC §10: a published draft leaves it in this commit)
  * ARGV: 1 instructions JSON {requireBlog, expect:[{id,version}], expectPinned?, puts:[{id,json,key}],
  *         dels:[id], pin?, blog?, events:[{head,tail}], idem?:{json,ttl}}
  *       2 channel, 3 epoch to use if the blog has none yet, 4 event-log length kept,
@@ -12,6 +13,10 @@
  *         to run only after it changes nothing — its caller has already answered `unavailable` (SPEC §4),
  *       6 publish command: 'PUBLISH', or 'SPUBLISH' on a Redis Cluster (sharded pub/sub on this shard;
  *         the channel carries the same {blogId} hash tag as the KEYS, so it is this slot's); absent = PUBLISH
+ *       7 the private desk channel; instructions' draft?:{id,version,message}: the draft must be at
+ *         that version (else not_found / conflict with its id), is deleted and `message` published there
+ *         (plain PUBLISH even on a Cluster: desk traffic is small and every instance hears it with one
+ *         PSUBSCRIBE)
  * Returns {'expired'} | {'ok', seq, epoch} | {'duplicate', entryJson} | {'not_found'} | {'conflict', entryId}
  *   | {'pin_conflict', pinnedId or ''} — the CommitResult statuses of store.ts, nothing else
  * The event JSON is head .. seq .. ',"cursor":"<epoch>.<seq>"' .. tail, built by the caller's halves.
@@ -35,6 +40,11 @@ for _, ex in ipairs(op.expect) do
   elseif cjson.decode(cur).version ~= ex.version then
     return {'conflict', ex.id}
   end
+end
+if op.draft then
+  local d = redis.call('HGET', KEYS[11], op.draft.id)
+  if not d then return {'not_found'} end
+  if cjson.decode(d).version ~= op.draft.version then return {'conflict', op.draft.id} end
 end
 if op.expectPinned then
   local p = redis.call('GET', KEYS[5]) or ''
@@ -71,6 +81,10 @@ for _, ev in ipairs(op.events) do
 end
 redis.call('LTRIM', KEYS[8], -tonumber(ARGV[4]), -1)
 if op.idem then redis.call('SET', KEYS[9], op.idem.json, 'EX', op.idem.ttl) end
+if op.draft then
+  redis.call('HDEL', KEYS[11], op.draft.id)
+  redis.call('PUBLISH', ARGV[7], op.draft.message)
+end
 return {'ok', seq, epoch}
 `;
 
@@ -130,4 +144,50 @@ local missing = seq - after
 if missing == 0 then return {} end
 if missing > redis.call('LLEN', KEYS[3]) then return false end
 return redis.call('LRANGE', KEYS[3], -missing, -1)
+`;
+
+/**
+ * draftWrite — save or delete one draft at an expected version, and announce it on the desk channel.
+ * KEYS: 1 blog, 2 drafts
+ * ARGV: 1 draft id, 2 expected version (0 = must not exist), 3 draft JSON ('' = delete), 4 desk channel,
+ *       5 message JSON
+ * Returns {'ok'} | {'not_found'} (no blog, or no such draft) | {'conflict'}
+ */
+export const DRAFT_WRITE_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'not_found'} end
+local cur = redis.call('HGET', KEYS[2], ARGV[1])
+local expected = tonumber(ARGV[2])
+if not cur then
+  if expected > 0 then return {'not_found'} end
+elseif expected == 0 or cjson.decode(cur).version ~= expected then
+  return {'conflict'}
+end
+if ARGV[3] == '' then redis.call('HDEL', KEYS[2], ARGV[1]) else redis.call('HSET', KEYS[2], ARGV[1], ARGV[3]) end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return {'ok'}
+`;
+
+/**
+ * scheduleClaim — claim the due members of the schedule: each gets the score `lease until`, so no other
+ * instance claims it until then (and another does, once the claimer died).
+ * KEYS: 1 schedule
+ * ARGV: 1 now (ms), 2 lease until (ms), 3 max members
+ * Returns {member...}
+ */
+export const SCHEDULE_CLAIM_LUA = `
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, m in ipairs(due) do redis.call('ZADD', KEYS[1], 'XX', ARGV[2], m) end
+return due
+`;
+
+/**
+ * scheduleDone — remove a claimed member unless it was rescheduled since (its score is not the claim).
+ * KEYS: 1 schedule
+ * ARGV: 1 member, 2 the claim's score
+ * Returns 1 when removed, else 0
+ */
+export const SCHEDULE_DONE_LUA = `
+local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+return 0
 `;

@@ -4,11 +4,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatCursor } from '../cursor.js';
+import type { DeskMessage, Draft } from '../desk/schema.js';
 import type { Blog, Entry, LiveEvent } from '../schema.js';
 import { parseEvent, serializeEvent } from './events.js';
 import type {
   Commit,
   CommitResult,
+  DraftWriteResult,
   EntryPageQuery,
   EventBus,
   EventListener,
@@ -60,6 +62,10 @@ export class MemoryStore implements Store {
   private readonly logMax: number;
   /** Set by MemoryBus: committed events go out through it, after the commit, in order. */
   publish: (event: LiveEvent) => void = () => undefined;
+  /** Drafts per blog (SPEC §10), apart from the blog's entries and events. */
+  private readonly drafts = new Map<string, Map<string, Draft>>();
+  /** Set by MemoryDeskBus: the private desk channel. */
+  publishDesk: (blogId: string, message: DeskMessage) => void = () => undefined;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.logMax = options.resumeLogMaxEvents ?? 1000;
@@ -97,6 +103,13 @@ export class MemoryStore implements Store {
       if (version > 0 && !current) return Promise.resolve({ status: 'not_found' });
       if ((current?.version ?? 0) !== version) return Promise.resolve({ status: 'conflict', entryId });
     }
+    const consumed = c.consumeDraft;
+    if (consumed) {
+      const draft = this.drafts.get(c.blogId)?.get(consumed.draftId);
+      if (!draft) return Promise.resolve({ status: 'not_found' });
+      if (draft.version !== consumed.version)
+        return Promise.resolve({ status: 'conflict', entryId: consumed.draftId });
+    }
     if (c.expectPinned !== undefined && s.pinned !== c.expectPinned) {
       return Promise.resolve({ status: 'pin_conflict', pinnedId: s.pinned });
     }
@@ -128,6 +141,10 @@ export class MemoryStore implements Store {
     }
     if (s.log.length > this.logMax) s.log.splice(0, s.log.length - this.logMax);
     for (const event of published) this.publish(event);
+    if (consumed) {
+      this.drafts.get(c.blogId)?.delete(consumed.draftId);
+      this.publishDesk(c.blogId, consumed.message);
+    }
     return Promise.resolve({ status: 'ok', seq: s.seq, cursor: formatCursor(s.epoch, s.seq) });
   }
 
@@ -210,6 +227,38 @@ export class MemoryStore implements Store {
         totals.set(blogId, (totals.get(blogId) ?? 0) + (p.counts.get(blogId) ?? 0));
     }
     return Promise.resolve(totals);
+  }
+
+  writeDraft(
+    blogId: string,
+    draftId: string,
+    expectVersion: number,
+    draft: Draft | null,
+    message: DeskMessage,
+  ): Promise<DraftWriteResult> {
+    if (!this.blogs.get(blogId)?.blog) return Promise.resolve({ status: 'not_found' });
+    let drafts = this.drafts.get(blogId);
+    if (!drafts) this.drafts.set(blogId, (drafts = new Map<string, Draft>()));
+    const current = drafts.get(draftId);
+    if (!current && expectVersion > 0) return Promise.resolve({ status: 'not_found' });
+    if (current && current.version !== expectVersion) return Promise.resolve({ status: 'conflict' });
+    if (draft) drafts.set(draftId, draft);
+    else drafts.delete(draftId);
+    this.publishDesk(blogId, message);
+    return Promise.resolve({ status: 'ok' });
+  }
+
+  getDraft(blogId: string, draftId: string): Promise<Draft | null> {
+    return Promise.resolve(this.drafts.get(blogId)?.get(draftId) ?? null);
+  }
+
+  listDrafts(blogId: string): Promise<Draft[]> {
+    return Promise.resolve([...(this.drafts.get(blogId)?.values() ?? [])]);
+  }
+
+  announce(blogId: string, message: DeskMessage): Promise<void> {
+    this.publishDesk(blogId, message);
+    return Promise.resolve();
   }
 
   ping(): Promise<void> {

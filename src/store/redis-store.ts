@@ -7,11 +7,13 @@ import { AppError } from '../errors.js';
 import type { Blog, Entry, LiveEvent } from '../schema.js';
 import { draftHalves, parseEvent } from './events.js';
 import { blogIdFromChannel, blogIndexKey, blogKeys } from './keys.js';
-import { COMMIT_LUA, EVENTS_LUA, PAGE_LUA, SNAPSHOT_LUA } from './lua.js';
+import type { DeskMessage, Draft } from '../desk/schema.js';
+import { COMMIT_LUA, DRAFT_WRITE_LUA, EVENTS_LUA, PAGE_LUA, SNAPSHOT_LUA } from './lua.js';
 import { newEpoch } from './memory-store.js';
 import type {
   Commit,
   CommitResult,
+  DraftWriteResult,
   EntryPageQuery,
   EventBus,
   EventListener,
@@ -30,6 +32,7 @@ declare module 'ioredis' {
     lbSnapshot(...args: Arg[]): Result<(string | number)[] | null, Context>;
     lbPage(...args: Arg[]): Result<(string | number)[], Context>;
     lbEvents(...args: Arg[]): Result<string[] | null, Context>;
+    lbDraftWrite(...args: Arg[]): Result<string[], Context>;
   }
 }
 
@@ -100,7 +103,8 @@ export class RedisStore implements Store {
       this.clockOffsetMs = null;
       this.clockRoundTripMs = Infinity;
     });
-    redis.defineCommand('lbCommit', { numberOfKeys: 10, lua: COMMIT_LUA });
+    redis.defineCommand('lbCommit', { numberOfKeys: 11, lua: COMMIT_LUA });
+    redis.defineCommand('lbDraftWrite', { numberOfKeys: 2, lua: DRAFT_WRITE_LUA });
     redis.defineCommand('lbSnapshot', { numberOfKeys: 6, lua: SNAPSHOT_LUA });
     redis.defineCommand('lbPage', { numberOfKeys: 2, lua: PAGE_LUA });
     redis.defineCommand('lbEvents', { numberOfKeys: 3, lua: EVENTS_LUA });
@@ -158,6 +162,13 @@ export class RedisStore implements Store {
       idem: c.idempotency
         ? { json: JSON.stringify(c.idempotency.entry), ttl: c.idempotency.ttlSeconds }
         : undefined,
+      draft: c.consumeDraft
+        ? {
+            id: c.consumeDraft.draftId,
+            version: c.consumeDraft.version,
+            message: JSON.stringify(c.consumeDraft.message),
+          }
+        : undefined,
     };
     const idemKey = `${k.idempotencyPrefix}${c.idempotency?.key ?? ''}`;
     const reply = await this.redis.lbCommit(
@@ -171,12 +182,14 @@ export class RedisStore implements Store {
       k.log,
       idemKey,
       k.stream,
+      k.drafts,
       JSON.stringify(op),
       k.channel,
       newEpoch(),
       this.logMax,
       deadline,
       this.sharded ? 'SPUBLISH' : 'PUBLISH',
+      k.desk,
     );
     const [status, a, b] = reply;
     switch (status) {
@@ -317,6 +330,41 @@ export class RedisStore implements Store {
       totals.set(blogId, total);
     });
     return totals;
+  }
+
+  async writeDraft(
+    blogId: string,
+    draftId: string,
+    expectVersion: number,
+    draft: Draft | null,
+    message: DeskMessage,
+  ): Promise<DraftWriteResult> {
+    const k = blogKeys(this.prefix, blogId);
+    const [status] = await this.redis.lbDraftWrite(
+      k.blog,
+      k.drafts,
+      draftId,
+      expectVersion,
+      draft ? JSON.stringify(draft) : '',
+      k.desk,
+      JSON.stringify(message),
+    );
+    if (status === 'ok' || status === 'not_found' || status === 'conflict') return { status };
+    throw new Error(`draft script answered an unknown status: ${String(status)}`);
+  }
+
+  async getDraft(blogId: string, draftId: string): Promise<Draft | null> {
+    const json = await this.redis.hget(blogKeys(this.prefix, blogId).drafts, draftId);
+    return json ? (JSON.parse(json) as Draft) : null;
+  }
+
+  async listDrafts(blogId: string): Promise<Draft[]> {
+    const rows = await this.redis.hvals(blogKeys(this.prefix, blogId).drafts);
+    return rows.map((r) => JSON.parse(r) as Draft);
+  }
+
+  async announce(blogId: string, message: DeskMessage): Promise<void> {
+    await this.redis.publish(blogKeys(this.prefix, blogId).desk, JSON.stringify(message));
   }
 
   async ping(): Promise<void> {

@@ -2,6 +2,7 @@
  * The storage interface the use cases depend on. Two implementations pass one contract suite:
  * RedisStore (shared by every instance) and MemoryStore (one process, no Redis).
  */
+import type { DeskMessage, Draft } from '../desk/schema.js';
 import type { Blog, Entry, LiveEvent } from '../schema.js';
 
 /** An event before the store numbers it: the store assigns `seq`, `cursor` and `v`. */
@@ -30,7 +31,16 @@ export interface Commit {
   events: EventDraft[];
   /** Remember the created entry under this editor-scoped key; a later commit with the same key is a duplicate. */
   idempotency?: { key: string; ttlSeconds: number; entry: Entry };
+  /**
+   * Publishing a draft (SPEC §10): the draft must exist at `version` (else `not_found` / `conflict` with
+   * its id) and leaves the drafts in this same commit, which also announces `message` on the private desk
+   * channel. So a draft is published once, however many try.
+   */
+  consumeDraft?: { draftId: string; version: number; message: DeskMessage };
 }
+
+/** What a draft write did; only `ok` wrote (and announced) anything. */
+export type DraftWriteResult = { status: 'ok' } | { status: 'not_found' } | { status: 'conflict' };
 
 /**
  * What a commit did. Only `ok` wrote anything. A store answers nothing else: an unknown answer is an
@@ -88,6 +98,22 @@ export interface Store {
    * answer the totals over every live instance for the same blogs.
    */
   reportReaders(instanceId: string, counts: Map<string, number>, ttlMs: number): Promise<Map<string, number>>;
+  /**
+   * Drafts (SPEC §10) live beside the blog's entries and never in its events, stream or snapshots.
+   * `expectVersion` 0 = the draft must not exist; the blog must. `draft` null deletes. The same atomic
+   * step announces `message` on the blog's private desk channel.
+   */
+  writeDraft(
+    blogId: string,
+    draftId: string,
+    expectVersion: number,
+    draft: Draft | null,
+    message: DeskMessage,
+  ): Promise<DraftWriteResult>;
+  getDraft(blogId: string, draftId: string): Promise<Draft | null>;
+  listDrafts(blogId: string): Promise<Draft[]>;
+  /** Announces a message (presence) on the blog's private desk channel. */
+  announce(blogId: string, message: DeskMessage): Promise<void>;
   /** Resolves when the store can be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -105,4 +131,31 @@ export interface EventBus {
   subscribe(blogId: string, listener: EventListener): Promise<void>;
   unsubscribe(blogId: string): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The private desk channel of every blog, on every instance (SPEC §10: never the public channel). */
+export interface DeskBus {
+  /** Resolves once messages of every blog are being received. */
+  listen(listener: (blogId: string, message: DeskMessage) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A due scheduled draft, as `<blogId>/<draftId>`. */
+export interface ScheduledRef {
+  blogId: string;
+  draftId: string;
+}
+
+/**
+ * When drafts are due (SPEC §10 scheduling). Shared by every instance: a due draft is claimed by one
+ * instance for `leaseMs`; one that is not `done` by then (its claimer died) is due again.
+ */
+export interface ScheduleQueue {
+  /** (Re)schedules the draft at `atMs`, replacing any earlier time or claim. */
+  add(ref: ScheduledRef, atMs: number): Promise<void>;
+  remove(ref: ScheduledRef): Promise<void>;
+  /** Claims up to `max` drafts due at `nowMs`; each claim is the claimer's until `nowMs + leaseMs`. */
+  claimDue(nowMs: number, leaseMs: number, max: number): Promise<{ ref: ScheduledRef; claim: number }[]>;
+  /** Removes a claimed draft unless it was rescheduled since the claim. */
+  done(ref: ScheduledRef, claim: number): Promise<void>;
 }

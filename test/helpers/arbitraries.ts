@@ -5,11 +5,11 @@
  * valid is for fuzz-oracle.ts to say, not for the generator.
  */
 import fc from 'fast-check';
-import type { EditorEvent } from '../../src/shared/protocol.js';
 import {
   HTTP_BODY_MIN_LIMIT_BYTES,
   isPlainObject,
   type FuzzWorld,
+  type FuzzedEvent,
   type HttpCase,
   type WriteMethod,
 } from './fuzz-oracle.js';
@@ -456,8 +456,8 @@ export function shaped(fields: Record<string, FieldGen>): fc.Arbitrary<Record<st
 }
 
 /** Payloads of each event: near-valid shapes (mostly) and anything at all. */
-export function payloads(event: EditorEvent, g: FieldGens): fc.Arbitrary<unknown> {
-  const shapes: Record<EditorEvent, Record<string, FieldGen>> = {
+export function payloads(event: FuzzedEvent, g: FieldGens): fc.Arbitrary<unknown> {
+  const shapes: Record<FuzzedEvent, Record<string, FieldGen>> = {
     subscribe: { blogId: g.blogRef, cursor: g.cursor, limit: g.limit },
     unsubscribe: { blogId: g.blogRef },
     entries: { blogId: g.blogRef, before: g.before, limit: g.limit, keyEvents: g.bool },
@@ -485,11 +485,11 @@ export function payloads(event: EditorEvent, g: FieldGens): fc.Arbitrary<unknown
 }
 
 /** Payloads every run tries first, whatever the seed: the sharp edges of each event. */
-export function examples(event: EditorEvent, world: FuzzWorld): unknown[] {
+export function examples(event: FuzzedEvent, world: FuzzWorld): unknown[] {
   const { blogId, entryId } = world;
   const proto = (base: Record<string, unknown>, value: unknown = { polluted: true }) =>
     ownRecord([...Object.entries(base), ['__proto__', value]]);
-  const byEvent: Record<EditorEvent, unknown[]> = {
+  const byEvent: Record<FuzzedEvent, unknown[]> = {
     subscribe: [
       { blogId },
       { blogId, cursor: world.cursor, limit: 100 },

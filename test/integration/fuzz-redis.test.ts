@@ -4,7 +4,7 @@
  * contract's answers, write nothing and harm nobody.
  */
 import { afterAll, beforeAll, inject, it } from 'vitest';
-import type { EditorEvent } from '../../src/shared/protocol.js';
+import type { FuzzedEvent } from '../helpers/fuzz-oracle.js';
 import type { WriteMethod } from '../helpers/fuzz-oracle.js';
 import {
   expectBystanderStillLive,
@@ -27,7 +27,7 @@ afterAll(async () => {
   await f.stop();
 });
 
-it.each<EditorEvent>([
+it.each<FuzzedEvent>([
   'subscribe',
   'unsubscribe',
   'entries',

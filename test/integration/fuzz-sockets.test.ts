@@ -5,7 +5,7 @@
  * connection of anyone else is harmed, and the process keeps serving.
  */
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { EditorEvent } from '../../src/shared/protocol.js';
+import type { FuzzedEvent } from '../helpers/fuzz-oracle.js';
 import {
   expectBystanderStillLive,
   expectNoHarm,
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('fuzzed reader requests on namespace /', () => {
-  it.each<EditorEvent>(['subscribe', 'unsubscribe', 'entries'])(
+  it.each<FuzzedEvent>(['subscribe', 'unsubscribe', 'entries'])(
     '%s: every payload is answered as the contract says, and nothing is written or harmed',
     async (event) => {
       await fuzzEvent(f, '/', event, RUNS);
@@ -40,7 +40,7 @@ describe('fuzzed reader requests on namespace /', () => {
 });
 
 describe('fuzzed requests on namespace /editor', () => {
-  it.each<EditorEvent>([
+  it.each<FuzzedEvent>([
     'subscribe',
     'unsubscribe',
     'entries',
@@ -59,7 +59,7 @@ describe('fuzzed requests on namespace /editor', () => {
 });
 
 describe('fuzzed argument lists', () => {
-  it.each<['/' | '/editor', EditorEvent[]]>([
+  it.each<['/' | '/editor', FuzzedEvent[]]>([
     ['/', ['subscribe', 'unsubscribe', 'entries']],
     [
       '/editor',

@@ -8,7 +8,7 @@ import type { Socket } from 'socket.io-client';
 import { Decoder, Encoder, PacketType } from 'socket.io-parser';
 import { expect } from 'vitest';
 import type { Entry } from '../../src/schema.js';
-import type { EditorEvent } from '../../src/shared/protocol.js';
+import type { FuzzedEvent } from '../helpers/fuzz-oracle.js';
 import { EDITOR_TOKEN, SECOND_EDITOR_TOKEN, startApp, uniqueId, type TestApp } from '../helpers/app.js';
 import { examples, fieldGens, httpCases, httpExamples, payloads } from '../helpers/arbitraries.js';
 import {
@@ -305,7 +305,7 @@ function emitWithAck(socket: ReaderSocket, event: string, args: unknown[]): Prom
 export async function sendAndJudge(
   f: Fuzzing,
   namespace: '/' | '/editor',
-  event: EditorEvent,
+  event: FuzzedEvent,
   args: unknown[],
 ): Promise<void> {
   const wire = received(event, args);
@@ -333,7 +333,7 @@ export async function sendAndJudge(
   tally(`${namespace} ${event}${wire.length === 1 ? '' : ` (${wire.length} arguments)`}`, outcome);
 }
 
-function expectSuccessShape(event: EditorEvent, wire: unknown, ack: Answer, context: string): void {
+function expectSuccessShape(event: FuzzedEvent, wire: unknown, ack: Answer, context: string): void {
   const p = isPlainObject(wire) ? wire : {};
   switch (event) {
     case 'subscribe':
@@ -357,7 +357,7 @@ function expectSuccessShape(event: EditorEvent, wire: unknown, ack: Answer, cont
 export async function fuzzEvent(
   f: Fuzzing,
   namespace: '/' | '/editor',
-  event: EditorEvent,
+  event: FuzzedEvent,
   numRuns: number,
 ): Promise<void> {
   const arb = payloads(event, fieldGens(f.world));
@@ -466,7 +466,7 @@ export async function fuzzHttp(f: Fuzzing, method: WriteMethod, numRuns: number)
 export async function fuzzArguments(
   f: Fuzzing,
   namespace: '/' | '/editor',
-  events: readonly EditorEvent[],
+  events: readonly FuzzedEvent[],
   numRuns: number,
 ): Promise<void> {
   const g = fieldGens(f.world);
@@ -476,7 +476,7 @@ export async function fuzzArguments(
   const first = events[0] ?? 'subscribe';
   await fc.assert(
     fc.asyncProperty(calls, ({ event, args }) => sendAndJudge(f, namespace, event, args)),
-    fuzzParams<[{ event: EditorEvent; args: unknown[] }]>(numRuns, [
+    fuzzParams<[{ event: FuzzedEvent; args: unknown[] }]>(numRuns, [
       [{ event: first, args: [] }],
       [{ event: first, args: [{ blogId: 'nx-none' }, 'extra'] }],
     ]),

@@ -6,6 +6,7 @@
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { DeskMessage, Draft } from '../../src/desk/schema.js';
 import type { Entry, LiveEvent } from '../../src/schema.js';
 import { blogIndexKey, blogKeys } from '../../src/store/keys.js';
 import { MemoryBus, MemoryStore } from '../../src/store/memory-store.js';
@@ -596,6 +597,70 @@ describe.each(factories)('the store contract on %s', (_name, factory) => {
       expect(await store.readEvents(blogId, epoch, 4)).toBeNull();
       expect(await store.readEvents(blogId, epoch, 0)).toBeNull();
       expect(await store.readEvents(blogId, epoch, 15)).toEqual([]);
+    });
+  });
+
+  describe('drafts (SPEC §10)', () => {
+    const note = (blogId: string, draftId: string): DeskMessage => ({
+      kind: 'draft',
+      authorId: 'carol',
+      event: { type: 'draft.deleted', blogId, draftId },
+    });
+    const draftOf = (blogId: string, version = 1): Draft => {
+      const at = new Date().toISOString();
+      return {
+        id: `d-${version}-${Math.random().toString(36).slice(2)}`,
+        blogId,
+        body: 'not for readers',
+        html: '<p>not for readers</p>',
+        keyEvent: false,
+        author: { id: 'carol', name: 'Carol' },
+        state: 'submitted',
+        publishAt: null,
+        createdAt: at,
+        updatedAt: at,
+        version,
+      };
+    };
+
+    it('writes a draft at an expected version, refuses a stale one, and never on an unknown blog', async () => {
+      const { store, blogId, rec } = await withBlog();
+      const d = draftOf(blogId);
+      expect(await store.writeDraft('nx-blog', d.id, 0, d, note(blogId, d.id))).toEqual({
+        status: 'not_found',
+      });
+      expect(await store.writeDraft(blogId, d.id, 0, d, note(blogId, d.id))).toEqual({ status: 'ok' });
+      expect(await store.writeDraft(blogId, d.id, 0, d, note(blogId, d.id))).toEqual({ status: 'conflict' });
+      const v2 = { ...d, body: 'second', version: 2 };
+      expect(await store.writeDraft(blogId, d.id, 1, v2, note(blogId, d.id))).toEqual({ status: 'ok' });
+      expect(await store.writeDraft(blogId, d.id, 1, v2, note(blogId, d.id))).toEqual({ status: 'conflict' });
+      expect(await store.getDraft(blogId, d.id)).toEqual(v2);
+      expect(await store.listDrafts(blogId)).toEqual([v2]);
+      expect(await store.writeDraft(blogId, d.id, 2, null, note(blogId, d.id))).toEqual({ status: 'ok' });
+      expect(await store.getDraft(blogId, d.id)).toBeNull();
+      expect(await store.writeDraft(blogId, d.id, 2, null, note(blogId, d.id))).toEqual({
+        status: 'not_found',
+      });
+      // No event: seq 2 is the next commit's.
+      await expectNothingRecordedBefore(store, rec, blogId, 2);
+    });
+
+    it('a commit that consumes a draft publishes once: a second is not_found, a stale version conflict, nothing recorded', async () => {
+      const { store, blogId, rec } = await withBlog();
+      const d = draftOf(blogId);
+      expect(await store.writeDraft(blogId, d.id, 0, d, note(blogId, d.id))).toEqual({ status: 'ok' });
+      const stale = createEntryCommit(makeEntry(blogId));
+      stale.consumeDraft = { draftId: d.id, version: 2, message: note(blogId, d.id) };
+      expect(await store.commit(stale)).toEqual({ status: 'conflict', entryId: d.id });
+      const first = createEntryCommit(makeEntry(blogId));
+      first.consumeDraft = { draftId: d.id, version: 1, message: note(blogId, d.id) };
+      expect(await store.commit(first)).toMatchObject({ status: 'ok', seq: 2 });
+      expect(await store.getDraft(blogId, d.id)).toBeNull();
+      const again = createEntryCommit(makeEntry(blogId));
+      again.consumeDraft = { draftId: d.id, version: 1, message: note(blogId, d.id) };
+      expect(await store.commit(again)).toEqual({ status: 'not_found' });
+      await expectNothingRecordedBefore(store, rec, blogId, 3);
+      expect((await store.listEntries(blogId, { limit: 10 })).entries.map((e) => e.id)).toHaveLength(2);
     });
   });
 

@@ -126,3 +126,30 @@ describe('slugify', () => {
     expect(slugify('***')).toBe('editor');
   });
 });
+
+describe('contributors (SPEC §10)', () => {
+  const authenticate = createAuthenticator({
+    editors: [{ name: 'Alice Smith', token: 's3cr3t-one' }],
+    contributors: [{ name: 'Carol Jones', token: 's3cr3t-carol' }],
+    jwtSecret: SECRET,
+  });
+
+  it('marks a CONTRIBUTOR_TOKENS token as a contributor and leaves editors without a role', async () => {
+    expect(await authenticate('s3cr3t-carol')).toEqual({
+      id: 'carol-jones',
+      name: 'Carol Jones',
+      role: 'contributor',
+    });
+    expect(await authenticate('s3cr3t-one')).toEqual({ id: 'alice-smith', name: 'Alice Smith' });
+  });
+
+  it('reads the JWT claim role: "contributor"; any other role is an editor', async () => {
+    const carol = await authenticate(
+      await jwt({ sub: 'carol', name: 'Carol', role: 'contributor' }, { exp: '1h' }),
+    );
+    expect(carol).toMatchObject({ id: 'carol', role: 'contributor' });
+    const bob = await authenticate(await jwt({ sub: 'bob', role: 'editor' }, { exp: '1h' }));
+    expect(bob).toMatchObject({ id: 'bob' });
+    expect(bob?.role).toBeUndefined();
+  });
+});

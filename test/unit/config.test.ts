@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       REDIS_URL: 'rediss://cache.example:6380',
       REDIS_PREFIX: 'lb-test:',
       EDITOR_TOKENS: 'Alice Smith:s3cr3t-one,Wire desk:s3cr3t-two',
+      CONTRIBUTOR_TOKENS: 'Carol Jones:s3cr3t-three',
       JWT_SECRET: 'a-secret-of-sixteen-plus',
       CORS_ORIGINS: 'https://a.example, https://b.example',
       LOG_LEVEL: 'debug',
@@ -53,6 +54,7 @@ describe('loadConfig', () => {
         { name: 'Alice Smith', token: 's3cr3t-one' },
         { name: 'Wire desk', token: 's3cr3t-two' },
       ],
+      contributorTokens: [{ name: 'Carol Jones', token: 's3cr3t-three' }],
       jwtSecret: 'a-secret-of-sixteen-plus',
       corsOrigins: ['https://a.example', 'https://b.example'],
       logLevel: 'debug',
@@ -67,6 +69,7 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['EDITOR_TOKENS', 'garbage'],
     ['EDITOR_TOKENS', 'Alice:short'],
+    ['CONTRIBUTOR_TOKENS', 'Carol:short'],
     ['JWT_SECRET', 'too-short'],
     ['CORS_ORIGINS', 'not a url'],
   ])('rejects %s=%s with a ConfigError naming the variable', (name, value) => {

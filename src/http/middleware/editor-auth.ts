@@ -3,12 +3,11 @@
  * `unauthorized`; each editor's writes are rate-limited (`rate_limited`).
  */
 import type { NextFunction, Request, Response } from 'express';
-import { bearerToken, type Authenticate } from '../../auth.js';
-import { AppError } from '../../errors.js';
-import type { Editor } from '../../liveblog.js';
+import { bearerToken, isContributor, type Authenticate, type AuthenticatedEditor } from '../../auth.js';
+import { AppError, ForbiddenError } from '../../errors.js';
 import type { WriteLimiter } from '../../write-limit.js';
 
-export type EditorLocals = { editor?: Editor };
+export type EditorLocals = { editor?: AuthenticatedEditor };
 
 export interface EditorAuthOptions {
   authenticate: Authenticate;
@@ -16,6 +15,8 @@ export interface EditorAuthOptions {
   writeLimiter: WriteLimiter;
   /** Told of each refusal (for metrics). */
   onLimited?: () => void;
+  /** Contributors (SPEC §10) may pass too; default false: a contributor is refused with 403. */
+  contributors?: boolean;
 }
 
 export function editorAuth(
@@ -25,6 +26,9 @@ export function editorAuth(
     const editor = await options.authenticate(bearerToken(req.headers.authorization));
     if (!editor) {
       throw new AppError('unauthorized', 'a valid editor token is required (Authorization: Bearer …)');
+    }
+    if (isContributor(editor) && !options.contributors) {
+      throw new ForbiddenError('contributors may not do this; an editor does that');
     }
     if (!(await options.writeLimiter.take(editor.id))) {
       options.onLimited?.();
@@ -36,7 +40,7 @@ export function editorAuth(
 }
 
 /** The editor that editorAuth let through. */
-export function editorOf(res: Response<unknown, EditorLocals>): Editor {
+export function editorOf(res: Response<unknown, EditorLocals>): AuthenticatedEditor {
   if (!res.locals.editor) throw new AppError('unauthorized', 'not signed in');
   return res.locals.editor;
 }

@@ -25,7 +25,9 @@ describe('buildOpenApi', () => {
     const text = JSON.stringify(doc.paths);
     for (const code of ERROR_CODES)
       expect(text).toContain(`"${HTTP_STATUS[code]}":{"$ref":"#/components/responses/`);
-    expect(Object.keys(doc.components.responses)).toHaveLength(ERROR_CODES.length);
+    // One per code, plus 403 Forbidden: `unauthorized` for a contributor's editor-only request (SPEC §10).
+    expect(Object.keys(doc.components.responses)).toHaveLength(ERROR_CODES.length + 1);
+    expect(text).toContain('"403":{"$ref":"#/components/responses/Forbidden"}');
   });
 });
 
