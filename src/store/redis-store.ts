@@ -4,11 +4,12 @@
  */
 import type { Redis, Result } from 'ioredis';
 import { AppError } from '../errors.js';
-import type { Blog, Entry, LiveEvent } from '../schema.js';
+import type { Blog, Entry, LiveEvent, Revision } from '../schema.js';
 import { draftHalves, parseEvent } from './events.js';
 import { blogIdFromChannel, blogIndexKey, blogKeys } from './keys.js';
 import { COMMIT_LUA, EVENTS_LUA, PAGE_LUA, SNAPSHOT_LUA } from './lua.js';
 import { newEpoch } from './memory-store.js';
+import { readBlog, readEntry } from './upgrade.js';
 import type {
   Commit,
   CommitResult,
@@ -73,7 +74,7 @@ export class RedisStore implements Store {
     this.prefix = options.prefix ?? 'liveblog:';
     this.logMax = options.resumeLogMaxEvents ?? 1000;
     this.commandTimeoutMs = options.commandTimeoutMs ?? 5000;
-    redis.defineCommand('lbCommit', { numberOfKeys: 10, lua: COMMIT_LUA });
+    redis.defineCommand('lbCommit', { numberOfKeys: 11, lua: COMMIT_LUA });
     redis.defineCommand('lbSnapshot', { numberOfKeys: 6, lua: SNAPSHOT_LUA });
     redis.defineCommand('lbPage', { numberOfKeys: 2, lua: PAGE_LUA });
     redis.defineCommand('lbEvents', { numberOfKeys: 3, lua: EVENTS_LUA });
@@ -124,6 +125,7 @@ export class RedisStore implements Store {
       expect: c.expect.map((e) => ({ id: e.entryId, version: e.version })),
       expectPinned: c.expectPinned,
       puts: c.putEntries.map((e) => ({ id: e.id, json: JSON.stringify(e), key: e.keyEvent })),
+      revs: (c.putRevisions ?? []).map((r) => ({ id: r.entryId, json: JSON.stringify(r.revision) })),
       dels: c.deleteEntries,
       pin: c.setPinned,
       blog: c.putBlog ? JSON.stringify(c.putBlog) : undefined,
@@ -144,6 +146,7 @@ export class RedisStore implements Store {
       k.log,
       idemKey,
       k.stream,
+      k.revisions,
       JSON.stringify(op),
       k.channel,
       newEpoch(),
@@ -158,7 +161,7 @@ export class RedisStore implements Store {
       case 'ok':
         return { status: 'ok', seq: Number(a), cursor: `${String(b)}.${Number(a)}` };
       case 'duplicate':
-        return { status: 'duplicate', entry: JSON.parse(String(a)) as Entry };
+        return { status: 'duplicate', entry: readEntry(String(a)) };
       case 'not_found':
         return { status: 'not_found' };
       case 'conflict':
@@ -172,7 +175,7 @@ export class RedisStore implements Store {
 
   async getBlog(blogId: string): Promise<Blog | null> {
     const json = await this.redis.get(blogKeys(this.prefix, blogId).blog);
-    return json ? (JSON.parse(json) as Blog) : null;
+    return json ? readBlog(json) : null;
   }
 
   async listBlogs(): Promise<Blog[]> {
@@ -181,15 +184,24 @@ export class RedisStore implements Store {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.get(blogKeys(this.prefix, id).blog);
     const rows = (await pipeline.exec()) ?? [];
-    const blogs = rows.flatMap(([err, json]) =>
-      !err && typeof json === 'string' ? [JSON.parse(json) as Blog] : [],
-    );
+    const blogs = rows.flatMap(([err, json]) => (!err && typeof json === 'string' ? [readBlog(json)] : []));
     return blogs.sort((x, y) => (x.updatedAt < y.updatedAt ? 1 : -1));
   }
 
   async getEntry(blogId: string, entryId: string): Promise<Entry | null> {
     const json = await this.redis.hget(blogKeys(this.prefix, blogId).entries, entryId);
-    return json ? (JSON.parse(json) as Entry) : null;
+    return json ? readEntry(json) : null;
+  }
+
+  async getRevisions(blogId: string, entryId: string): Promise<Revision[] | null> {
+    const k = blogKeys(this.prefix, blogId);
+    // Both fields are written and deleted together by the commit script; one round trip reads both.
+    const [exists, json] = await Promise.all([
+      this.redis.hexists(k.entries, entryId),
+      this.redis.hget(k.revisions, entryId),
+    ]);
+    if (!exists) return null;
+    return json ? (JSON.parse(json) as Revision[]) : [];
   }
 
   async listEntries(blogId: string, q: EntryPageQuery): Promise<{ entries: Entry[]; hasMore: boolean }> {
@@ -201,7 +213,7 @@ export class RedisStore implements Store {
       q.limit,
     );
     const [hasMore, ...rows] = reply;
-    return { entries: rows.map((r) => JSON.parse(String(r)) as Entry), hasMore: hasMore === 1 };
+    return { entries: rows.map((r) => readEntry(String(r))), hasMore: hasMore === 1 };
   }
 
   async snapshot(blogId: string, limit: number): Promise<Snapshot | null> {
@@ -210,12 +222,12 @@ export class RedisStore implements Store {
     if (!reply) return null;
     const [blog, seq, epoch, total, pinned, ...rows] = reply;
     return {
-      blog: JSON.parse(String(blog)) as Blog,
+      blog: readBlog(String(blog)),
       seq: Number(seq),
       epoch: String(epoch),
       total: Number(total),
-      pinned: pinned ? (JSON.parse(String(pinned)) as Entry) : null,
-      entries: rows.map((r) => JSON.parse(String(r)) as Entry),
+      pinned: pinned ? readEntry(String(pinned)) : null,
+      entries: rows.map((r) => readEntry(String(r))),
     };
   }
 
