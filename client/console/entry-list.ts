@@ -220,7 +220,7 @@ export class EntryList {
     const body = el('textarea', { id: `${p}body`, rows: '6' });
     const preview = el('div', { class: 'preview entry-body' });
     const verification = verificationSelect(`${p}verification`);
-    const correction = el('textarea', { id: `${p}correction`, rows: '2', maxlength: '500' });
+    const correction = el('input', { id: `${p}correction`, maxlength: '500' });
     const save = el('button', { type: 'submit' }, 'Save changes');
     const reload = el('button', { type: 'button', class: 'secondary' }, 'Reload it');
     const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
