@@ -168,4 +168,57 @@ describe('the readers’ trust in the browser', () => {
       await close();
     }
   });
+
+  it('the console sets verification on a post, a correction and a new label on an edit, and the summary', async () => {
+    const blogId = uniqueId('e2e-desk');
+    await createBlog(app.url, app.token, blogId);
+    const { page, errors, close } = await openPage(browser);
+    try {
+      await page.goto(`${app.url}/console`);
+      await page.fill('#token', app.token);
+      await page.click('#signin-form button[type="submit"]');
+      await page.locator('#workspace').waitFor();
+      await page.selectOption('#blog-select', blogId);
+      await page.locator('#compose-panel').waitFor();
+
+      await page.fill('#compose-body', 'Casualty figures from the ministry.');
+      await page.selectOption('#compose-verification', 'unconfirmed');
+      await page.click('#compose-submit');
+      await page.locator('#compose-status', { hasText: 'Posted.' }).waitFor();
+      const listed = await api(app.url, 'GET', `/api/blogs/${blogId}/entries`);
+      const [posted] = listed.body['entries'] as { id: string; verification: string | null }[];
+      expect(posted?.verification).toBe('unconfirmed');
+
+      const item = page.locator(`#admin-entry-${posted?.id ?? ''}`);
+      await item.locator('button', { hasText: 'Edit' }).click();
+      const editor = item.locator('form.entry-editor');
+      expect(await editor.locator('select').inputValue()).toBe('unconfirmed');
+      await editor.locator('select').selectOption('disputed');
+      await editor.getByLabel(/Correction note/).fill('The ministry revised its figures.');
+      await editor.locator('button[type="submit"]').click();
+      await item.locator('.badge-verification', { hasText: 'Disputed' }).waitFor();
+      const revisions = await api(
+        app.url,
+        'GET',
+        `/api/blogs/${blogId}/entries/${posted?.id ?? ''}/revisions`,
+      );
+      expect(
+        (revisions.body['revisions'] as { correction: string | null }[]).map((r) => r.correction),
+      ).toEqual([null, 'The ministry revised its figures.']);
+
+      await page.click('#blog-form-details summary');
+      await page.fill('#blog-summary', 'Two things are **certain**.');
+      await page.click('#blog-form button[type="submit"]');
+      await expect
+        .poll(
+          async () =>
+            ((await api(app.url, 'GET', `/api/blogs/${blogId}`)).body['blog'] as { summaryHtml: string })
+              .summaryHtml,
+        )
+        .toContain('<strong>certain</strong>');
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
 });
