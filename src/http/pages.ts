@@ -137,11 +137,11 @@ export function renderBlogPage(ctx: PageContext, data: BlogPage, order: FeedOrde
 ${keyEventItems}
 </ol>
 </aside>
+<section class="feed" aria-labelledby="feed-title">
 <section class="summary" id="blog-summary" aria-labelledby="summary-title"${blog.summaryHtml ? '' : ' hidden'}>
 <h2 id="summary-title">${TRUST_TEXT.summaryTitle}</h2>
 <div class="summary-body entry-body" id="blog-summary-body">${blog.summaryHtml}</div>
 </section>
-<section class="feed" aria-labelledby="feed-title">
 <h2 id="feed-title" class="visually-hidden">Updates</h2>
 ${feedToolsHtml(blog.id, order)}
 <button type="button" class="new-updates" id="new-updates" hidden></button>

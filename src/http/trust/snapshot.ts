@@ -16,7 +16,7 @@ h1{font-size:1.5rem;line-height:1.25;margin:.2em 0}h2{font-size:1.15rem}h3{font-
 .made,.meta,.by{color:var(--muted);font-size:.9rem}.summary{border:1px solid var(--line);border-radius:6px;padding:0 1rem;margin:1rem 0}
 ol{list-style:none;padding:0;margin:0}li.e{border-top:1px solid var(--line);padding:.8rem 0}
 .key .meta::before{content:"★ ";color:var(--key)}.v{font-weight:600;margin-left:.5em}
-.entry-corrections{background:var(--note);border-radius:4px;padding:.2rem .8rem;font-size:.95rem}.entry-corrections ul{padding-left:1rem}
+.entry-corrections{background:var(--note);border-radius:4px;padding:.2rem .8rem;font-size:.95rem}.entry-corrections ul{padding:0;list-style:none}
 blockquote{border-left:3px solid var(--line);margin-left:0;padding-left:1rem}a{color:inherit}`;
 
 /** `<img>` (should the sanitiser ever let one through) becomes its alt text: nothing to load. */
