@@ -195,13 +195,15 @@ export class RedisStore implements Store {
 
   async getRevisions(blogId: string, entryId: string): Promise<Revision[] | null> {
     const k = blogKeys(this.prefix, blogId);
-    // Both fields are written and deleted together by the commit script; one round trip reads both.
-    const [exists, json] = await Promise.all([
-      this.redis.hexists(k.entries, entryId),
-      this.redis.hget(k.revisions, entryId),
-    ]);
+    // Both fields are written and deleted together by the commit script; MULTI reads both at one moment.
+    const rows = await this.redis.multi().hexists(k.entries, entryId).hget(k.revisions, entryId).exec();
+    if (!rows) throw new Error('the revisions read was aborted');
+    const [[existsErr, exists] = [null, 0], [jsonErr, json] = [null, null]] = rows;
+    if (existsErr) throw existsErr;
+    if (jsonErr) throw jsonErr;
     if (!exists) return null;
-    return json ? (JSON.parse(json) as Revision[]) : [];
+    if (typeof json !== 'string') return [];
+    return JSON.parse(json) as Revision[];
   }
 
   async listEntries(blogId: string, q: EntryPageQuery): Promise<{ entries: Entry[]; hasMore: boolean }> {
