@@ -325,3 +325,36 @@ describe.each(backends)('SPEC §10 trust on %s', (_name, start) => {
     expect(rest[1]?.revisions).toHaveLength(1);
   });
 });
+
+describe('SPEC §10 trust on two instances sharing Redis', () => {
+  it('a correction and a verification made on A reach a reader on B live, and B serves the revisions', async () => {
+    const prefix = `${uniqueId('trust-two')}:`;
+    const a = await startApp({ redisUrl: inject('redisUrl'), prefix });
+    const b = await startApp({ redisUrl: inject('redisUrl'), prefix });
+    const reader = await connectReader(b.url);
+    try {
+      const blogId = await newBlog(a);
+      const entry = await newEntry(a, blogId, { body: 'Two instances' });
+      const log = new EventLog(reader);
+      expectFresh(await call(reader, 'subscribe', { blogId }));
+      const res = await api(a.url, 'PATCH', `/api/blogs/${blogId}/entries/${entry.id}`, {
+        token: a.token,
+        body: { verification: 'disputed', correction: 'Seen from B.' },
+      });
+      expect(res.status).toBe(200);
+      const [event] = await log.waitFor(1, blogId);
+      expect(event).toMatchObject({
+        type: 'entry.updated',
+        entry: { verification: 'disputed', corrections: [{ note: 'Seen from B.' }] },
+      });
+      const revisions = await api(b.url, 'GET', `/api/blogs/${blogId}/entries/${entry.id}/revisions`);
+      expect((revisions.body.revisions as Revision[]).map((r) => r.correction)).toEqual([
+        null,
+        'Seen from B.',
+      ]);
+    } finally {
+      reader.close();
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+});
