@@ -36,6 +36,7 @@ const els = {
   blogId: byId('blog-id', HTMLInputElement),
   blogTitle: byId('blog-title', HTMLInputElement),
   blogDescription: byId('blog-description', HTMLTextAreaElement),
+  blogSummary: byId('blog-summary', HTMLTextAreaElement),
   blogStatus: byId('blog-status', HTMLSelectElement),
   blogFormError: byId('blog-form-error', HTMLParagraphElement),
   composePanel: byId('compose-panel', HTMLElement),
@@ -148,6 +149,7 @@ function fillBlogForm(blog: Blog | undefined): void {
   els.blogId.value = blog?.id ?? '';
   els.blogTitle.value = blog?.title ?? '';
   els.blogDescription.value = blog?.description ?? '';
+  els.blogSummary.value = blog?.summary ?? '';
   els.blogStatus.value = blog?.status ?? 'live';
 }
 
@@ -227,6 +229,7 @@ els.blogForm.addEventListener('submit', (event) => {
     id: els.blogId.value.trim(),
     title: els.blogTitle.value.trim(),
     description: els.blogDescription.value,
+    summary: els.blogSummary.value,
     // The select offers exactly the two statuses.
     status: els.blogStatus.value === 'ended' ? 'ended' : 'live',
   };

@@ -12,6 +12,7 @@ import { buildLiveBlogPosting, jsonForScript } from '../src/shared/jsonld.js';
 import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
 import { KeyEvents } from './reader/key-events.js';
+import { fromHtml } from './reader/markup.js';
 
 interface EntriesAnswer {
   ok: boolean;
@@ -44,7 +45,12 @@ const els = {
   keyEventsBox: byId('key-events', HTMLElement),
   keyEventsList: byId('key-events-list', HTMLOListElement),
   jsonLd: byId('liveblog-jsonld', HTMLScriptElement),
+  summary: byId('blog-summary', HTMLElement),
+  summaryBody: byId('blog-summary-body', HTMLDivElement),
 };
+/** SPEC §10 reading order, as the server rendered it (`?order=oldest`). */
+const order = els.list.dataset['order'] === 'oldest' ? 'oldest' : 'newest';
+let summaryShown = state.blog.summaryHtml ?? '';
 
 // ---- announcements: counts only, never whole entries ------------------------------------------
 let pendingAnnouncement = 0;
@@ -68,6 +74,13 @@ function showBlog(blog: Blog): void {
   els.description.hidden = blog.description === '';
   els.status.dataset['status'] = blog.status;
   els.status.textContent = blog.status === 'ended' ? 'This live blog has ended.' : 'Live';
+  // "What we know": the server's sanitised HTML, replaced only when it changed.
+  const summaryHtml = blog.summaryHtml ?? '';
+  if (summaryHtml !== summaryShown) {
+    summaryShown = summaryHtml;
+    els.summaryBody.replaceChildren(fromHtml(summaryHtml));
+  }
+  els.summary.hidden = summaryHtml === '';
   liveFeed.setTitleBase(blog.title);
   if (blog.status === 'ended') stopLive();
 }
@@ -75,7 +88,7 @@ function showBlog(blog: Blog): void {
 // ---- the feed --------------------------------------------------------------------------------
 const keyEvents = new KeyEvents(els.keyEventsBox, els.keyEventsList, (id) => void jumpTo(id));
 
-const liveFeed: Feed = new Feed(els, pageUrl, state, {
+const liveFeed: Feed = new Feed(els, pageUrl, state, order, {
   onChange: (f) => {
     els.jsonLd.textContent = jsonForScript(buildLiveBlogPosting(f.blog, f.all(), pageUrl, htmlToPlainText));
   },

@@ -13,6 +13,7 @@ import {
   EntriesQuerySchema,
   EntryCreateSchema,
   EntryDeleteSchema,
+  EntryIdSchema,
   EntryUpdateSchema,
   PAGE_LIMIT_DEFAULT,
   type Author,
@@ -20,12 +21,15 @@ import {
   type BlogPage,
   type Entry,
   type LiveEvent,
+  type Revision,
 } from './schema.js';
 import type { Draft } from './desk/schema.js';
 import type { Commit, Store } from './store/store.js';
 import { createEntryCommit, deleteEntryCommit, updateEntryCommit, upsertBlogCommit } from './commits.js';
 
 export { IDEMPOTENCY_TTL_SECONDS } from './commits.js';
+/** Entries read per store call when a whole blog is read. */
+const WHOLE_BLOG_PAGE = 500;
 /** Retries of an optimistic write that lost a race and did not ask for a specific version. */
 const WRITE_ATTEMPTS_MAX = 8;
 /** Events in one catch-up answer (SPEC §9: bounded; the client continues from its cursor). */
@@ -70,6 +74,7 @@ export class Liveblog {
         title: input.title,
         description: input.description ?? existing?.description ?? '',
         status: input.status ?? existing?.status ?? 'live',
+        ...summaryOf(input.summary ?? existing?.summary ?? ''),
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,
       };
@@ -94,13 +99,15 @@ export class Liveblog {
         createdAt: at,
         updatedAt: at,
         version: 1,
+        corrections: [],
+        verification: input.verification ?? null,
       };
       const pinnedNow = entry.pinned ? await this.pinnedEntry(input.blogId) : null;
       const idempotency = input.idempotencyKey
         ? { editorId: editor.id, key: input.idempotencyKey }
         : undefined;
       return {
-        commit: createEntryCommit(entry, pinnedNow, idempotency),
+        commit: createEntryCommit(entry, pinnedNow, idempotency, { editor }),
         ok: () => ({ entry, duplicate: false }),
         duplicate: (first) => ({ entry: first, duplicate: true }),
         notFound: `blog ${input.blogId} does not exist`,
@@ -108,7 +115,7 @@ export class Liveblog {
     });
   }
 
-  updateEntry(_editor: Editor, payload: unknown): Promise<Entry> {
+  updateEntry(editor: Editor, payload: unknown): Promise<Entry> {
     return this.write(async () => {
       const input = EntryUpdateSchema.parse(payload);
       const current = await this.store.getEntry(input.blogId, input.entryId);
@@ -118,20 +125,29 @@ export class Liveblog {
       }
       const { headline: _old, ...rest } = current;
       const headline = input.headline ?? current.headline;
+      const updatedAt = this.isoNow();
       const entry: Entry = {
         ...rest,
         ...(headline ? { headline } : {}),
         ...(input.body !== undefined ? { body: input.body, html: renderMarkdown(input.body) } : {}),
         keyEvent: input.keyEvent ?? current.keyEvent,
         pinned: input.pinned ?? current.pinned,
-        updatedAt: this.isoNow(),
+        verification: input.verification === undefined ? current.verification : input.verification,
+        corrections: input.correction
+          ? [...current.corrections, { at: updatedAt, note: input.correction }]
+          : current.corrections,
+        updatedAt,
         version: current.version + 1,
       };
       // An update that changes nothing is no change: no new version, no event for readers to re-render.
-      if (sameContent(current, entry)) return { unchanged: true, value: current };
+      // A correction note alone is a change: it is published on the entry.
+      if (!input.correction && sameContent(current, entry)) return { unchanged: true, value: current };
       const pinnedNow = entry.pinned && !current.pinned ? await this.pinnedEntry(input.blogId) : null;
       return {
-        commit: updateEntryCommit(current, entry, pinnedNow),
+        commit: updateEntryCommit(current, entry, pinnedNow, {
+          editor,
+          correction: input.correction ?? null,
+        }),
         ok: () => entry,
         notFound: `entry ${input.entryId} does not exist`,
         // The editor named the version it edits: someone else's change in between is final.
@@ -189,6 +205,8 @@ export class Liveblog {
         createdAt: at,
         updatedAt: at,
         version: 1,
+        corrections: [],
+        verification: null,
       };
       const commit = createEntryCommit(entry, null);
       commit.consumeDraft = {
@@ -303,6 +321,44 @@ export class Liveblog {
     });
   }
 
+  /** Every published version of an entry, oldest first (SPEC §10); a deleted entry's are gone. */
+  async revisions(blogId: string, entryId: string): Promise<Revision[]> {
+    await this.getBlog(blogId);
+    EntryIdSchema.parse(entryId);
+    const revisions = await this.store.getRevisions(blogId, entryId);
+    if (!revisions) throw new AppError('not_found', `entry ${entryId} does not exist`);
+    return revisions;
+  }
+
+  /** The blog and every one of its entries, newest first (feeds, snapshots, the export). */
+  async wholeBlog(blogId: string): Promise<{ blog: Blog; entries: Entry[] }> {
+    const blog = await this.getBlog(blogId);
+    const entries: Entry[] = [];
+    let before: string | undefined;
+    for (;;) {
+      const page = await this.store.listEntries(blogId, { before, limit: WHOLE_BLOG_PAGE });
+      entries.push(...page.entries);
+      const last = page.entries[page.entries.length - 1];
+      if (!page.hasMore || !last) return { blog, entries };
+      before = last.id;
+    }
+  }
+
+  /**
+   * The editors' export (SPEC §10): `{ blog }` first, then `{ entry, revisions }` for every entry, oldest
+   * first. An entry deleted while the export runs is left out.
+   */
+  async *exportBlog(
+    blogId: string,
+  ): AsyncGenerator<{ blog: Blog } | { entry: Entry; revisions: Revision[] }, void, undefined> {
+    const { blog, entries } = await this.wholeBlog(blogId);
+    yield { blog };
+    for (const entry of entries.reverse()) {
+      const revisions = await this.store.getRevisions(blogId, entry.id);
+      if (revisions) yield { entry, revisions };
+    }
+  }
+
   /** Entries page plus the position of the latest event, read consistently (HTTP GET entries). */
   async entriesWithCursor(
     payload: unknown,
@@ -396,6 +452,11 @@ function boundedPrefix(events: LiveEvent[]): LiveEvent[] {
   return count === events.length ? events : events.slice(0, count);
 }
 
+/** A blog's summary and its sanitised rendering ('' stays ''). */
+function summaryOf(summary: string): { summary: string; summaryHtml: string } {
+  return { summary, summaryHtml: summary.trim() ? renderMarkdown(summary) : '' };
+}
+
 function conflict(entryId: string, currentVersion?: number): AppError {
   const suffix = currentVersion === undefined ? '' : ` (now at version ${currentVersion})`;
   return new AppError('conflict', `entry ${entryId} was changed by someone else${suffix}`);
@@ -424,7 +485,8 @@ function sameContent(a: Entry, b: Entry): boolean {
     a.body === b.body &&
     (a.headline ?? '') === (b.headline ?? '') &&
     a.keyEvent === b.keyEvent &&
-    a.pinned === b.pinned
+    a.pinned === b.pinned &&
+    a.verification === b.verification
   );
 }
 

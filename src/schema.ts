@@ -18,11 +18,18 @@ const IsoTime = z.string();
 
 export const BlogStatusSchema = z.enum(['live', 'ended']);
 
+export const SUMMARY_MAX_CHARS = 5_000;
+export const CORRECTION_MAX_CHARS = 500;
+
 export const BlogSchema = z.object({
   id: BlogIdSchema,
   title: z.string(),
   description: z.string(),
   status: BlogStatusSchema,
+  /** "What we know" (SPEC §10): Markdown, '' when there is none; blogs stored before 1.2 read as ''. */
+  summary: z.string().default(''),
+  /** The server's sanitised rendering of `summary` (as `Entry.html`). */
+  summaryHtml: z.string().default(''),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
@@ -30,6 +37,14 @@ export type Blog = z.infer<typeof BlogSchema>;
 
 export const AuthorSchema = z.object({ id: z.string(), name: z.string() });
 export type Author = z.infer<typeof AuthorSchema>;
+
+/** SPEC §10: how sure the newsroom is of an entry's claim; null = not said. */
+export const VerificationSchema = z.enum(['unconfirmed', 'confirmed', 'disputed']).nullable();
+export type Verification = z.infer<typeof VerificationSchema>;
+
+/** A correction made in the open: when, and what was corrected. */
+export const CorrectionSchema = z.object({ at: IsoTime, note: z.string() });
+export type Correction = z.infer<typeof CorrectionSchema>;
 
 export const EntrySchema = z.object({
   id: EntryIdSchema,
@@ -43,8 +58,25 @@ export const EntrySchema = z.object({
   createdAt: IsoTime,
   updatedAt: IsoTime,
   version: z.number().int().positive(),
+  /** Oldest first; entries stored before 1.2 read as []. */
+  corrections: z.array(CorrectionSchema).default([]),
+  verification: VerificationSchema.default(null),
 });
 export type Entry = z.infer<typeof EntrySchema>;
+
+/** One published version of an entry (SPEC §10 revisions); `editor` is who published it. */
+export const RevisionSchema = z.object({
+  version: z.number().int().positive(),
+  at: IsoTime,
+  editor: AuthorSchema,
+  headline: z.string().optional(),
+  body: z.string(),
+  html: z.string(),
+  keyEvent: z.boolean(),
+  /** The correction note this version was published with, or null. */
+  correction: z.string().nullable(),
+});
+export type Revision = z.infer<typeof RevisionSchema>;
 
 const EventBase = {
   v: z.literal(1),
@@ -84,6 +116,10 @@ const Body = z
   .max(BODY_MAX_CHARS)
   .transform((s) => s.replace(CONTROL_CHARS, ''))
   .refine((s) => !INVISIBLE.test(s), 'must not be blank (only spaces or invisible characters)');
+const Correction = z
+  .string()
+  .transform((s) => s.replace(CONTROL_CHARS, '').trim())
+  .pipe(z.string().min(1, 'must not be empty').max(CORRECTION_MAX_CHARS));
 const Limit = z.number().int().min(1).max(PAGE_LIMIT_MAX);
 
 export const BlogUpsertSchema = z.strictObject({
@@ -91,6 +127,11 @@ export const BlogUpsertSchema = z.strictObject({
   title: z.string().trim().min(1).max(200),
   description: z.string().max(2_000).optional(),
   status: BlogStatusSchema.optional(),
+  summary: z
+    .string()
+    .max(SUMMARY_MAX_CHARS)
+    .transform((s) => s.replace(CONTROL_CHARS, ''))
+    .optional(),
 });
 export type BlogUpsert = z.infer<typeof BlogUpsertSchema>;
 
@@ -100,6 +141,7 @@ export const EntryCreateSchema = z.strictObject({
   headline: Headline.optional(),
   keyEvent: z.boolean().optional(),
   pinned: z.boolean().optional(),
+  verification: VerificationSchema.optional(),
   idempotencyKey: z.string().min(1).max(100).optional(),
 });
 export type EntryCreate = z.infer<typeof EntryCreateSchema>;
@@ -112,6 +154,9 @@ export const EntryUpdateSchema = z.strictObject({
   headline: Headline.optional(),
   keyEvent: z.boolean().optional(),
   pinned: z.boolean().optional(),
+  verification: VerificationSchema.optional(),
+  /** SPEC §10: a note shown on the entry with its time, and kept with this version. */
+  correction: Correction.optional(),
 });
 export type EntryUpdate = z.infer<typeof EntryUpdateSchema>;
 

@@ -6,6 +6,7 @@ import type { PayloadOf } from '../../src/shared/protocol.js';
 import { byId } from '../lib/dom.js';
 import { renderPreview } from '../lib/preview.js';
 import type { EditorSocket } from '../lib/sockets.js';
+import { verificationOf } from './entry-list.js';
 import { request, showError } from './request.js';
 
 /** Attempts before giving the text back to the editor (each waits ACK_TIMEOUT_MS for an answer). */
@@ -21,6 +22,7 @@ export class Compose {
   private readonly preview = byId('compose-preview', HTMLDivElement);
   private readonly keyEvent = byId('compose-key', HTMLInputElement);
   private readonly pinned = byId('compose-pinned', HTMLInputElement);
+  private readonly verification = byId('compose-verification', HTMLSelectElement);
   private readonly error = byId('compose-error', HTMLParagraphElement);
   private readonly status = byId('compose-status', HTMLParagraphElement);
   private readonly submit = byId('compose-submit', HTMLButtonElement);
@@ -52,7 +54,8 @@ export class Compose {
   private lock(locked: boolean): void {
     this.sending = locked;
     for (const control of [this.headline, this.body]) control.readOnly = locked;
-    for (const control of [this.keyEvent, this.pinned, this.submit]) control.disabled = locked;
+    for (const control of [this.keyEvent, this.pinned, this.verification, this.submit])
+      control.disabled = locked;
     this.form.setAttribute('aria-busy', String(locked));
   }
 
@@ -64,6 +67,7 @@ export class Compose {
       body: this.body.value,
       keyEvent: this.keyEvent.checked,
       pinned: this.pinned.checked,
+      verification: verificationOf(this.verification.value),
       idempotencyKey: this.idempotencyKey,
     };
     if (this.headline.value.trim() !== '') payload.headline = this.headline.value.trim();

@@ -3,13 +3,14 @@
  * delete (confirmed inline), pin and key-event actions. Errors show on the entry that caused them.
  */
 import type { EditingEvent } from '../../src/desk/schema.js';
-import type { Entry, ErrorBody, LiveEvent } from '../../src/schema.js';
+import type { Entry, ErrorBody, LiveEvent, Verification } from '../../src/schema.js';
 import type { PayloadOf } from '../../src/shared/protocol.js';
 import { el } from '../lib/dom.js';
 import { renderPreview } from '../lib/preview.js';
 import type { EditorSocket } from '../lib/sockets.js';
 import { formatFull, formatRelativeOrAbsolute } from '../lib/time.js';
 import { newestFirst } from '../../src/shared/presentation.js';
+import { TRUST_TEXT, verificationText } from '../../src/shared/trust-text.js';
 import { networkErrorText, request, showError } from './request.js';
 
 interface Item {
@@ -145,12 +146,20 @@ export class EntryList {
       { class: 'entry-meta' },
       entry.pinned ? el('span', { class: 'badge badge-pinned' }, 'Pinned') : null,
       entry.keyEvent ? el('span', { class: 'badge badge-key' }, 'Key event') : null,
+      entry.verification
+        ? el(
+            'span',
+            { class: 'badge badge-verification', 'data-verification': entry.verification },
+            verificationText(entry.verification),
+          )
+        : null,
       el(
         'time',
         { datetime: entry.createdAt, title: formatFull(entry.createdAt) },
         formatRelativeOrAbsolute(entry.createdAt),
       ),
       ` · ${entry.author.name} · version ${entry.version}`,
+      entry.corrections.length ? ` · ${entry.corrections.length} correction(s)` : '',
     );
     const body = el('div', { class: 'entry-body' });
     body.innerHTML = entry.html; // sanitised by the server
@@ -244,6 +253,8 @@ export class EntryList {
     const headline = el('input', { id: `${p}headline`, maxlength: '200' });
     const body = el('textarea', { id: `${p}body`, rows: '6' });
     const preview = el('div', { class: 'preview entry-body' });
+    const verification = verificationSelect(`${p}verification`);
+    const correction = el('input', { id: `${p}correction`, maxlength: '500' });
     const save = el('button', { type: 'submit' }, 'Save changes');
     const reload = el('button', { type: 'button', class: 'secondary' }, 'Reload it');
     const cancel = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
@@ -261,12 +272,16 @@ export class EntryList {
       fieldBox(`${p}headline`, 'Headline', headline),
       fieldBox(`${p}body`, 'Text', body),
       el('div', { class: 'preview-box' }, el('p', { class: 'preview-label' }, 'Preview'), preview),
+      fieldBox(`${p}verification`, TRUST_TEXT.verificationLabel, verification),
+      fieldBox(`${p}correction`, 'Correction note (optional, shown to readers with its time)', correction),
       el('p', { class: 'editor-note', role: 'status' }),
       el('div', { class: 'actions' }, save, reload, cancel),
     );
     const load = (current: Entry): void => {
       headline.value = current.headline ?? '';
       body.value = current.body;
+      verification.value = current.verification ?? '';
+      correction.value = '';
       item.baseVersion = current.version;
       renderPreview(preview, body.value);
       const note = form.querySelector<HTMLElement>('.editor-note');
@@ -299,6 +314,8 @@ export class EntryList {
         version: item.baseVersion,
         headline: headline.value.trim(),
         body: body.value,
+        verification: verificationOf(verification.value),
+        ...(correction.value.trim() ? { correction: correction.value } : {}),
       })
         .then((ok) => {
           if (ok) close();
@@ -311,4 +328,17 @@ export class EntryList {
     body.focus();
     this.announce(entryId, true);
   }
+}
+
+/** A select of the verification labels (SPEC §10), '' = none. Shared by the compose form and the editor. */
+export function verificationSelect(id: string): HTMLSelectElement {
+  const select = el('select', { id, name: 'verification' }, el('option', { value: '' }, '— none —'));
+  for (const [value, label] of Object.entries(TRUST_TEXT.verification))
+    select.append(el('option', { value }, label));
+  return select;
+}
+
+/** The select's value as an entry's `verification`. */
+export function verificationOf(value: string): Verification {
+  return value === 'unconfirmed' || value === 'confirmed' || value === 'disputed' ? value : null;
 }

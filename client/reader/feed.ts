@@ -43,6 +43,8 @@ export class Feed {
     private readonly els: FeedElements,
     private readonly pageUrl: string,
     snapshot: Snapshot,
+    /** `oldest`: oldest first, new entries join at the end, so they never move what is being read. */
+    private readonly order: 'newest' | 'oldest',
     private readonly callbacks: FeedCallbacks,
   ) {
     this.blog = snapshot.blog;
@@ -76,13 +78,16 @@ export class Feed {
 
   /** The reader sees the top of the feed in a visible tab: new entries may appear directly. */
   isAtTop(): boolean {
+    if (this.order === 'oldest') return true;
     if (document.visibilityState !== 'visible') return false;
     return this.els.list.getBoundingClientRect().top >= -AT_TOP_TOLERANCE_PX;
   }
 
   /** Replaces the whole feed with a fresh snapshot (after a resume was impossible). */
   replace(snapshot: Snapshot): void {
-    const shown = this.visible().filter((e) => !e.pinned);
+    const shown = this.visible()
+      .filter((e) => !e.pinned)
+      .sort(newestFirst);
     const newestShown = shown[0];
     const holdNew = this.held.size > 0 || !this.isAtTop();
     const before = new Set(this.entries.keys());
@@ -191,6 +196,7 @@ export class Feed {
     const list = [...this.entries.values()]
       .filter((e) => e !== pinned && !this.held.has(e.id) && (!boundary || !isNewer(boundary, e)))
       .sort(newestFirst);
+    if (this.order === 'oldest') list.reverse();
     return pinned && !this.held.has(pinned.id) ? [pinned, ...list] : list;
   }
 

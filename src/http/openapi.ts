@@ -21,6 +21,7 @@ import {
   EntryCreateSchema,
   EntryIdSchema,
   EntrySchema,
+  RevisionSchema,
   EntryUpdateSchema,
   EventSchema,
   type ErrorCode,
@@ -65,6 +66,7 @@ const ANSWERS = {
   EntryAnswer: z.object({ entry: EntrySchema }),
   DuplicateEntryAnswer: z.object({ entry: EntrySchema, duplicate: z.literal(true) }),
   EntriesPage: EntriesPageSchema,
+  RevisionList: z.object({ revisions: z.array(RevisionSchema) }),
   EventsCatchUp: EventsCatchUpSchema,
   Health: z.object({ ok: z.boolean() }),
   Draft: DraftSchema,
@@ -97,6 +99,9 @@ const DESCRIPTIONS: Record<string, string> = {
   EventsCatchUp:
     'Every event after `cursor`, oldest first, bounded in size: while `hasMore`, ask again from the ' +
     'returned `cursor`. `resumed: false` when the cursor cannot be resumed: re-read the entries.',
+  RevisionList:
+    'Every published version of an entry, oldest first (SPEC §10): its text, who published it and the ' +
+    'correction note it carried.',
   EntriesPage: 'A page of entries, newest first, and the position of the latest event to resume from.',
   BlogUpsertBody: '`id`, when given, must equal the URL’s.',
   EntryCreateBody: 'The `Idempotency-Key` header, when given, takes the place of `idempotencyKey`.',
@@ -375,6 +380,78 @@ function paths(): Record<string, JsonSchema> {
         responses: { '204': { description: 'Deleted' }, ...errors('invalid', 'unauthorized', 'not_found') },
       },
     },
+    '/api/blogs/{blogId}/entries/{entryId}/revisions': {
+      parameters: [param('BlogId'), param('EntryId')],
+      get: {
+        operationId: 'entryRevisions',
+        tags: ['entries'],
+        summary: 'Every published version of an entry, oldest first',
+        description: 'Public. A deleted entry’s revisions are gone with it (404).',
+        responses: { '200': answer('The revisions', 'RevisionList'), ...errors('invalid', 'not_found') },
+      },
+    },
+    '/api/blogs/{blogId}/export': {
+      parameters: [param('BlogId')],
+      get: {
+        operationId: 'exportBlog',
+        tags: ['blogs'],
+        summary: 'The whole blog as NDJSON (editor)',
+        description:
+          'One JSON object per line: `{ blog }` first, then `{ entry, revisions }` for every entry, oldest ' +
+          'first (SPEC §10).',
+        security: EDITOR,
+        responses: {
+          '200': {
+            description: 'NDJSON',
+            content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+          },
+          ...errors('invalid', 'unauthorized', 'not_found'),
+        },
+      },
+    },
+    '/blogs/{blogId}/feed.atom': {
+      parameters: [param('BlogId')],
+      get: {
+        operationId: 'atomFeed',
+        tags: ['pages'],
+        summary: 'Atom 1.0 feed of the newest 50 entries',
+        parameters: [
+          {
+            name: 'keyEvents',
+            in: 'query',
+            required: false,
+            description: '`true`: key events only.',
+            schema: { type: 'string', enum: ['true', 'false', '1', '0'] },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'The feed',
+            content: { 'application/atom+xml': { schema: { type: 'string' } } },
+          },
+          '404': html('No such blog'),
+          ...errors(),
+        },
+      },
+    },
+    '/blogs/{blogId}/snapshot.html': {
+      parameters: [param('BlogId')],
+      get: {
+        operationId: 'snapshotFile',
+        tags: ['pages'],
+        summary: 'The whole blog in one self-contained HTML file (attachment), no script, nothing to load',
+        responses: { '200': html('The file'), '404': html('No such blog'), ...errors() },
+      },
+    },
+    '/blogs/{blogId}/entries/{entryId}/revisions': {
+      parameters: [param('BlogId'), param('EntryId')],
+      get: {
+        operationId: 'revisionsPage',
+        tags: ['pages'],
+        summary: 'An entry’s published versions, as a page',
+        responses: { '200': html('The page'), '404': html('No such blog or entry'), ...errors() },
+      },
+    },
     '/api/blogs/{blogId}/events': {
       parameters: [param('BlogId')],
       get: {
@@ -409,6 +486,16 @@ function paths(): Record<string, JsonSchema> {
       parameters: [param('BlogId')],
       get: {
         ...page('readerPage', 'The reader page: newest entries, server-rendered, with JSON-LD; then live'),
+        parameters: [
+          {
+            name: 'order',
+            in: 'query',
+            required: false,
+            description:
+              '`oldest`: oldest first, new entries join at the end (SPEC §10). Default newest first.',
+            schema: { type: 'string', enum: ['newest', 'oldest'] },
+          },
+        ],
         responses: { '200': html('The page'), '404': html('No such blog'), ...errors() },
       },
     },

@@ -8,6 +8,7 @@ import type { Blog, BlogPage } from '../schema.js';
 import { escapeHtml } from '../shared/escape-html.js';
 import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../shared/jsonld.js';
 import { entryHtml, keyEventHtml, newestFirst } from '../shared/presentation.js';
+import { TRUST_TEXT } from '../shared/trust-text.js';
 import { toPlainText } from '../render.js';
 
 export interface PageContext {
@@ -21,7 +22,7 @@ function blogUrl(ctx: PageContext, blogId: string): string {
   return `${ctx.origin}/blogs/${encodeURIComponent(blogId)}`;
 }
 
-function layout(opts: {
+export function layout(opts: {
   ctx: PageContext;
   title: string;
   bodyClass: string;
@@ -75,10 +76,16 @@ ${blogs.length ? `<ul class="blog-list">\n${items}\n</ul>` : '<p>No live blogs y
 
 // ---- GET /blogs/:blogId ------------------------------------------------------------------------
 
-export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
+/** SPEC §10 reading order: `?order=oldest` reads top to bottom; the default stays newest first. */
+export type FeedOrder = 'newest' | 'oldest';
+/** Entries an oldest-first page shows at most (the newest this many, oldest first). */
+export const OLDEST_ORDER_MAX_ENTRIES = 1000;
+
+export function renderBlogPage(ctx: PageContext, data: BlogPage, order: FeedOrder = 'newest'): string {
   const { blog, pinned } = data;
   const url = blogUrl(ctx, blog.id);
   const rest = data.entries.filter((e) => e.id !== pinned?.id);
+  if (order === 'oldest') rest.reverse();
   const shown = pinned ? [pinned, ...rest] : rest;
   const all = [...shown].sort(newestFirst);
   const keyEvents = all.filter((e) => e.keyEvent);
@@ -108,6 +115,8 @@ export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
 <meta property="article:published_time" content="${escapeHtml(blog.createdAt)}">
 <meta property="article:modified_time" content="${escapeHtml(blog.updatedAt)}">
 <meta name="twitter:card" content="summary">
+<link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${TRUST_TEXT.feed}`)}" href="${escapeHtml(`${url}/feed.atom`)}">
+<link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${TRUST_TEXT.feedKeyEvents}`)}" href="${escapeHtml(`${url}/feed.atom?keyEvents=true`)}">
 <script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(buildLiveBlogPosting(blog, all, url, toPlainText))}</script>
 <script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`;
 
@@ -129,9 +138,14 @@ ${keyEventItems}
 </ol>
 </aside>
 <section class="feed" aria-labelledby="feed-title">
+<section class="summary" id="blog-summary" aria-labelledby="summary-title"${blog.summaryHtml ? '' : ' hidden'}>
+<h2 id="summary-title">${TRUST_TEXT.summaryTitle}</h2>
+<div class="summary-body entry-body" id="blog-summary-body">${blog.summaryHtml}</div>
+</section>
 <h2 id="feed-title" class="visually-hidden">Updates</h2>
+${feedToolsHtml(blog.id, order)}
 <button type="button" class="new-updates" id="new-updates" hidden></button>
-<ol class="entries" id="feed">
+<ol class="entries" id="feed" data-order="${order}">
 ${shown.map((e) => entryHtml(e, url)).join('\n')}
 </ol>
 ${shown.length ? '' : '<p class="empty">No updates yet.</p>'}
@@ -142,6 +156,20 @@ ${shown.length ? '' : '<p class="empty">No updates yet.</p>'}
 </div>`;
 
   return layout({ ctx, title: blog.title, bodyClass: 'reader', head, script: 'reader', main });
+}
+
+/** The reading-order toggle (kept in the URL, no cookie), the copy to save, and the feed. */
+function feedToolsHtml(blogId: string, order: FeedOrder): string {
+  const base = `/blogs/${encodeURIComponent(blogId)}`;
+  const option = (value: FeedOrder, label: string, href: string): string =>
+    value === order
+      ? `<strong aria-current="true">${label}</strong>`
+      : `<a href="${escapeHtml(href)}" rel="nofollow">${label}</a>`;
+  return `<nav class="feed-tools" id="feed-tools" aria-label="${TRUST_TEXT.orderLabel}">
+<span class="feed-order" id="feed-order">${option('newest', TRUST_TEXT.orderNewestFirst, base)} · ${option('oldest', TRUST_TEXT.orderOldestFirst, `${base}?order=oldest`)}</span>
+<a class="save-copy" id="save-copy" href="${escapeHtml(`${base}/snapshot.html`)}" download title="${TRUST_TEXT.saveCopyHint}">${TRUST_TEXT.saveCopy}</a>
+<a class="feed-link" href="${escapeHtml(`${base}/feed.atom`)}">${TRUST_TEXT.feed}</a>
+</nav>`;
 }
 
 // ---- GET /console --------------------------------------------------------------------------------
@@ -185,6 +213,7 @@ ${field('blog-select', 'Choose a blog', '<select id="blog-select"><option value=
 ${field('blog-id', 'Id (slug)', '<input id="blog-id" name="id" required pattern="[a-z0-9][a-z0-9-]{0,63}" autocomplete="off" spellcheck="false" aria-describedby="blog-id-hint blog-id-error">', 'Lower-case letters, digits and "-", e.g. crisis-in-ukraine.')}
 ${field('blog-title', 'Title', '<input id="blog-title" name="title" required maxlength="200" aria-describedby="blog-title-error">')}
 ${field('blog-description', 'Description', '<textarea id="blog-description" name="description" rows="2" maxlength="2000" aria-describedby="blog-description-error"></textarea>')}
+${field('blog-summary', TRUST_TEXT.summaryTitle, '<textarea id="blog-summary" name="summary" rows="5" maxlength="5000" aria-describedby="blog-summary-hint blog-summary-error"></textarea>', 'Shown to readers above the feed, live. Markdown, at most 5,000 characters; empty hides it.')}
 ${field('blog-status', 'Status', '<select id="blog-status" name="status" aria-describedby="blog-status-error"><option value="live">Live</option><option value="ended">Ended</option></select>')}
 <p class="form-error" id="blog-form-error" role="alert"></p>
 <button type="submit">Save blog</button>
@@ -202,6 +231,15 @@ ${field('compose-body', 'Text', '<textarea id="compose-body" name="body" rows="7
 <label><input type="checkbox" id="compose-key" name="keyEvent"> Key event</label>
 <label><input type="checkbox" id="compose-pinned" name="pinned"> Pin to top</label>
 </div>
+${field(
+  'compose-verification',
+  TRUST_TEXT.verificationLabel,
+  `<select id="compose-verification" name="verification" aria-describedby="compose-verification-error"><option value="">— none —</option>${Object.entries(
+    TRUST_TEXT.verification,
+  )
+    .map(([v, label]) => `<option value="${v}">${label}</option>`)
+    .join('')}</select>`,
+)}
 <p class="form-error" id="compose-error" role="alert"></p>
 <p class="form-status" id="compose-status" role="status"></p>
 <button type="submit" id="compose-submit">Post</button>

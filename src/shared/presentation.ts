@@ -4,6 +4,7 @@
  */
 import type { Entry } from '../schema.js';
 import { escapeHtml } from './escape-html.js';
+import { TRUST_TEXT, verificationText } from './trust-text.js';
 
 /** What the feed order looks at. Ids are ULIDs and sort like createdAt (monotonic within a millisecond). */
 export type Ordered = Pick<Entry, 'id' | 'createdAt'>;
@@ -78,14 +79,35 @@ export function entryHtml(entry: Entry, pageUrl: string): string {
   const updated = isEdited(entry)
     ? `<span class="entry-updated">Updated <time datetime="${escapeHtml(entry.updatedAt)}" data-format="clock">${escapeHtml(utcClock(entry.updatedAt))}</time></span>`
     : '';
+  const verification = verificationText(entry.verification);
+  const label = verification
+    ? `<span class="badge badge-verification" data-verification="${escapeHtml(entry.verification ?? '')}"><span class="visually-hidden">${TRUST_TEXT.verificationLabel}: </span>${escapeHtml(verification)}</span>`
+    : '';
+  const history =
+    entry.version > 1
+      ? `<a class="entry-history" href="${escapeHtml(`${pageUrl}/entries/${encodeURIComponent(entry.id)}/revisions`)}">${TRUST_TEXT.history}</a>`
+      : '';
   return `<li class="${classes}" id="${escapeHtml(id)}" tabindex="-1" data-version="${entry.version}"><article class="entry-article">
-<div class="entry-meta">${badges}<a class="entry-time" href="#${escapeHtml(id)}"><time datetime="${escapeHtml(entry.createdAt)}" data-format="relative">${escapeHtml(utcDateTime(entry.createdAt))}</time></a>${updated}</div>
+<div class="entry-meta">${badges}${label}<a class="entry-time" href="#${escapeHtml(id)}"><time datetime="${escapeHtml(entry.createdAt)}" data-format="relative">${escapeHtml(utcDateTime(entry.createdAt))}</time></a>${updated}</div>
 ${entry.headline ? `<h3 class="entry-headline">${escapeHtml(entry.headline)}</h3>\n` : ''}<div class="entry-body">${entry.html}</div>
-<footer class="entry-footer"><span class="entry-author">By ${escapeHtml(entry.author.name)}</span><a class="permalink" href="${escapeHtml(permalink)}">Permalink</a><button type="button" class="copy-link" data-url="${escapeHtml(permalink)}" hidden>Copy link</button></footer>
+${correctionsHtml(entry)}<footer class="entry-footer"><span class="entry-author">By ${escapeHtml(entry.author.name)}</span><a class="permalink" href="${escapeHtml(permalink)}">Permalink</a>${history}<button type="button" class="copy-link" data-url="${escapeHtml(permalink)}" hidden>Copy link</button></footer>
 </article></li>`;
 }
 
 /** One item of the "Key events" box: its time and a link to the entry, labelled `headline`. */
 export function keyEventHtml(entry: Entry, headline: string): string {
   return `<li><time datetime="${escapeHtml(entry.createdAt)}" data-format="relative">${escapeHtml(utcDateTime(entry.createdAt))}</time> <a href="#entry-${escapeHtml(entry.id)}" data-entry-id="${escapeHtml(entry.id)}">${escapeHtml(headline)}</a></li>`;
+}
+
+/** The entry's corrections, oldest first, each with its time ('' when there are none). */
+export function correctionsHtml(entry: Pick<Entry, 'corrections'>): string {
+  const corrections = entry.corrections ?? [];
+  if (corrections.length === 0) return '';
+  const items = corrections
+    .map(
+      (c) =>
+        `<li><span class="correction-label">${TRUST_TEXT.correctionPrefix}</span> <time datetime="${escapeHtml(c.at)}" data-format="relative">${escapeHtml(utcDateTime(c.at))}</time>: ${escapeHtml(c.note)}</li>`,
+    )
+    .join('');
+  return `<aside class="entry-corrections" aria-label="${TRUST_TEXT.correctionsTitle}"><ul>${items}</ul></aside>\n`;
 }

@@ -2,6 +2,7 @@
 import type { LiveEvent } from '../schema.js';
 import { formatCursor } from '../cursor.js';
 import type { EventDraft } from './store.js';
+import { upgradeEvent } from './upgrade.js';
 
 /** The envelope's JSON in two halves around the seq and cursor, which only the committing step knows. */
 export function draftHalves(blogId: string, draft: EventDraft): { head: string; tail: string } {
@@ -29,5 +30,5 @@ export function serializeEvent(blogId: string, draft: EventDraft, epoch: string,
 }
 
 export function parseEvent(json: string): LiveEvent {
-  return JSON.parse(json) as LiveEvent;
+  return upgradeEvent(JSON.parse(json) as LiveEvent);
 }

@@ -40,6 +40,7 @@ export function guardStore(store: Store, health: StoreHealth = NO_HEALTH): Store
     getBlog: wrap('getBlog', (id) => store.getBlog(id)),
     listBlogs: wrap('listBlogs', () => store.listBlogs()),
     getEntry: wrap('getEntry', (b, e) => store.getEntry(b, e)),
+    getRevisions: wrap('getRevisions', (b, e) => store.getRevisions(b, e)),
     listEntries: wrap('listEntries', (b, q) => store.listEntries(b, q)),
     snapshot: wrap('snapshot', (b, l) => store.snapshot(b, l)),
     head: wrap('head', (b) => store.head(b)),

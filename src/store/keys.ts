@@ -13,6 +13,8 @@ export interface BlogKeys {
   log: string;
   /** The blog's events as a Redis Stream (SPEC §9), entry id `<seq>-0`, field `event`. */
   stream: string;
+  /** SPEC §10 revisions: a hash, field = entry id, value = the JSON array of its published versions. */
+  revisions: string;
   readers: string;
   idempotencyPrefix: string;
   channel: string;
@@ -34,6 +36,7 @@ export function blogKeys(prefix: string, blogId: string): BlogKeys {
     epoch: `${base}epoch`,
     log: `${base}log`,
     stream: `${base}stream`,
+    revisions: `${base}revisions`,
     readers: `${base}readers`,
     idempotencyPrefix: `${base}idem:`,
     channel: `${base}events`,

@@ -6,8 +6,11 @@
  *       10 stream (the events as a Redis Stream for other services: id <seq>-0, field `event`, trimmed
  *       to the same length as the log; a new epoch starts it afresh, as it does the log),
  *       11 drafts (SPEC §10: a published draft leaves it in this commit)
+ *       12 revisions (SPEC §10: hash, field entry id → JSON array of its published versions, oldest
+ *       first; a version is appended as text, so the stored JSON is never re-encoded by cjson)
  * ARGV: 1 instructions JSON {requireBlog, expect:[{id,version}], expectPinned?, puts:[{id,json,key}],
- *         dels:[id], pin?, blog?, events:[{head,tail}], idem?:{json,ttl}}
+ *         revs:[{id,json}], dels:[id] (their revisions go too), pin?, blog?, events:[{head,tail}],
+ *         idem?:{json,ttl}}
  *       2 channel, 3 epoch to use if the blog has none yet, 4 event-log length kept,
  *       5 deadline in Redis time (ms since the epoch by Redis's TIME; 0 = none): a commit that Redis gets
  *         to run only after it changes nothing — its caller has already answered `unavailable` (SPEC §4),
@@ -55,8 +58,17 @@ for _, put in ipairs(op.puts) do
   redis.call('ZADD', KEYS[3], 0, put.id)
   if put.key then redis.call('ZADD', KEYS[4], 0, put.id) else redis.call('ZREM', KEYS[4], put.id) end
 end
+for _, rev in ipairs(op.revs) do
+  local old = redis.call('HGET', KEYS[12], rev.id)
+  if old then
+    redis.call('HSET', KEYS[12], rev.id, string.sub(old, 1, -2) .. ',' .. rev.json .. ']')
+  else
+    redis.call('HSET', KEYS[12], rev.id, '[' .. rev.json .. ']')
+  end
+end
 for _, id in ipairs(op.dels) do
   redis.call('HDEL', KEYS[2], id)
+  redis.call('HDEL', KEYS[12], id)
   redis.call('ZREM', KEYS[3], id)
   redis.call('ZREM', KEYS[4], id)
 end

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { formatCursor } from '../cursor.js';
 import type { DeskMessage, Draft } from '../desk/schema.js';
-import type { Blog, Entry, LiveEvent } from '../schema.js';
+import type { Blog, Entry, LiveEvent, Revision } from '../schema.js';
 import { parseEvent, serializeEvent } from './events.js';
 import type {
   Commit,
@@ -21,6 +21,8 @@ import type {
 interface BlogState {
   blog: Blog | null;
   entries: Map<string, Entry>;
+  /** Each entry's published versions, oldest first. */
+  revisions: Map<string, Revision[]>;
   /** Entry ids, ascending (ids sort like createdAt). */
   timeline: string[];
   keyEvents: string[];
@@ -77,6 +79,7 @@ export class MemoryStore implements Store {
       s = {
         blog: null,
         entries: new Map(),
+        revisions: new Map(),
         timeline: [],
         keyEvents: [],
         pinned: '',
@@ -119,8 +122,14 @@ export class MemoryStore implements Store {
       if (entry.keyEvent) insertSorted(s.keyEvents, entry.id);
       else removeSorted(s.keyEvents, entry.id);
     }
+    for (const { entryId, revision } of c.putRevisions ?? []) {
+      const list = s.revisions.get(entryId) ?? [];
+      list.push(revision);
+      s.revisions.set(entryId, list);
+    }
     for (const id of c.deleteEntries) {
       s.entries.delete(id);
+      s.revisions.delete(id);
       removeSorted(s.timeline, id);
       removeSorted(s.keyEvents, id);
     }
@@ -159,6 +168,12 @@ export class MemoryStore implements Store {
 
   getEntry(blogId: string, entryId: string): Promise<Entry | null> {
     return Promise.resolve(this.blogs.get(blogId)?.entries.get(entryId) ?? null);
+  }
+
+  getRevisions(blogId: string, entryId: string): Promise<Revision[] | null> {
+    const s = this.blogs.get(blogId);
+    if (!s?.entries.has(entryId)) return Promise.resolve(null);
+    return Promise.resolve([...(s.revisions.get(entryId) ?? [])]);
   }
 
   listEntries(blogId: string, q: EntryPageQuery): Promise<{ entries: Entry[]; hasMore: boolean }> {

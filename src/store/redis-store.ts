@@ -4,12 +4,13 @@
  */
 import type { Cluster, Redis, Result } from 'ioredis';
 import { AppError } from '../errors.js';
-import type { Blog, Entry, LiveEvent } from '../schema.js';
+import type { Blog, Entry, LiveEvent, Revision } from '../schema.js';
 import { draftHalves, parseEvent } from './events.js';
 import { blogIdFromChannel, blogIndexKey, blogKeys } from './keys.js';
 import type { DeskMessage, Draft } from '../desk/schema.js';
 import { COMMIT_LUA, DRAFT_WRITE_LUA, EVENTS_LUA, PAGE_LUA, SNAPSHOT_LUA } from './lua.js';
 import { newEpoch } from './memory-store.js';
+import { readBlog, readEntry } from './upgrade.js';
 import type {
   Commit,
   CommitResult,
@@ -103,7 +104,7 @@ export class RedisStore implements Store {
       this.clockOffsetMs = null;
       this.clockRoundTripMs = Infinity;
     });
-    redis.defineCommand('lbCommit', { numberOfKeys: 11, lua: COMMIT_LUA });
+    redis.defineCommand('lbCommit', { numberOfKeys: 12, lua: COMMIT_LUA });
     redis.defineCommand('lbDraftWrite', { numberOfKeys: 2, lua: DRAFT_WRITE_LUA });
     redis.defineCommand('lbSnapshot', { numberOfKeys: 6, lua: SNAPSHOT_LUA });
     redis.defineCommand('lbPage', { numberOfKeys: 2, lua: PAGE_LUA });
@@ -155,6 +156,7 @@ export class RedisStore implements Store {
       expect: c.expect.map((e) => ({ id: e.entryId, version: e.version })),
       expectPinned: c.expectPinned,
       puts: c.putEntries.map((e) => ({ id: e.id, json: JSON.stringify(e), key: e.keyEvent })),
+      revs: (c.putRevisions ?? []).map((r) => ({ id: r.entryId, json: JSON.stringify(r.revision) })),
       dels: c.deleteEntries,
       pin: c.setPinned,
       blog: c.putBlog ? JSON.stringify(c.putBlog) : undefined,
@@ -183,6 +185,7 @@ export class RedisStore implements Store {
       idemKey,
       k.stream,
       k.drafts,
+      k.revisions,
       JSON.stringify(op),
       k.channel,
       newEpoch(),
@@ -200,7 +203,7 @@ export class RedisStore implements Store {
         if (this.replicaWait && c.events.length > 0) await this.awaitReplicas(c.blogId, this.replicaWait);
         return { status: 'ok', seq: Number(a), cursor: `${String(b)}.${Number(a)}` };
       case 'duplicate':
-        return { status: 'duplicate', entry: JSON.parse(String(a)) as Entry };
+        return { status: 'duplicate', entry: readEntry(String(a)) };
       case 'not_found':
         return { status: 'not_found' };
       case 'conflict':
@@ -224,7 +227,7 @@ export class RedisStore implements Store {
 
   async getBlog(blogId: string): Promise<Blog | null> {
     const json = await this.redis.get(blogKeys(this.prefix, blogId).blog);
-    return json ? (JSON.parse(json) as Blog) : null;
+    return json ? readBlog(json) : null;
   }
 
   async listBlogs(): Promise<Blog[]> {
@@ -241,13 +244,26 @@ export class RedisStore implements Store {
         !err && typeof json === 'string' ? json : null,
       );
     }
-    const blogs = rows.flatMap((json) => (typeof json === 'string' ? [JSON.parse(json) as Blog] : []));
+    const blogs = rows.flatMap((json) => (typeof json === 'string' ? [readBlog(json)] : []));
     return blogs.sort((x, y) => (x.updatedAt < y.updatedAt ? 1 : -1));
   }
 
   async getEntry(blogId: string, entryId: string): Promise<Entry | null> {
     const json = await this.redis.hget(blogKeys(this.prefix, blogId).entries, entryId);
-    return json ? (JSON.parse(json) as Entry) : null;
+    return json ? readEntry(json) : null;
+  }
+
+  async getRevisions(blogId: string, entryId: string): Promise<Revision[] | null> {
+    const k = blogKeys(this.prefix, blogId);
+    // Both fields are written and deleted together by the commit script; MULTI reads both at one moment.
+    const rows = await this.redis.multi().hexists(k.entries, entryId).hget(k.revisions, entryId).exec();
+    if (!rows) throw new Error('the revisions read was aborted');
+    const [[existsErr, exists] = [null, 0], [jsonErr, json] = [null, null]] = rows;
+    if (existsErr) throw existsErr;
+    if (jsonErr) throw jsonErr;
+    if (!exists) return null;
+    if (typeof json !== 'string') return [];
+    return JSON.parse(json) as Revision[];
   }
 
   async listEntries(blogId: string, q: EntryPageQuery): Promise<{ entries: Entry[]; hasMore: boolean }> {
@@ -259,7 +275,7 @@ export class RedisStore implements Store {
       q.limit,
     );
     const [hasMore, ...rows] = reply;
-    return { entries: rows.map((r) => JSON.parse(String(r)) as Entry), hasMore: hasMore === 1 };
+    return { entries: rows.map((r) => readEntry(String(r))), hasMore: hasMore === 1 };
   }
 
   async snapshot(blogId: string, limit: number): Promise<Snapshot | null> {
@@ -268,12 +284,12 @@ export class RedisStore implements Store {
     if (!reply) return null;
     const [blog, seq, epoch, total, pinned, ...rows] = reply;
     return {
-      blog: JSON.parse(String(blog)) as Blog,
+      blog: readBlog(String(blog)),
       seq: Number(seq),
       epoch: String(epoch),
       total: Number(total),
-      pinned: pinned ? (JSON.parse(String(pinned)) as Entry) : null,
-      entries: rows.map((r) => JSON.parse(String(r)) as Entry),
+      pinned: pinned ? readEntry(String(pinned)) : null,
+      entries: rows.map((r) => readEntry(String(r))),
     };
   }
 

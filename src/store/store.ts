@@ -3,7 +3,7 @@
  * RedisStore (shared by every instance) and MemoryStore (one process, no Redis).
  */
 import type { DeskMessage, Draft } from '../desk/schema.js';
-import type { Blog, Entry, LiveEvent } from '../schema.js';
+import type { Blog, Entry, LiveEvent, Revision } from '../schema.js';
 
 /** An event before the store numbers it: the store assigns `seq`, `cursor` and `v`. */
 export type EventDraft =
@@ -24,6 +24,11 @@ export interface Commit {
   /** When set, the blog's pinned entry id must currently be this ('' = none), else `conflict`. */
   expectPinned?: string;
   putEntries: Entry[];
+  /**
+   * Published versions to keep (SPEC §10), appended to each entry's history in this same step.
+   * Deleting an entry (`deleteEntries`) drops its history with it.
+   */
+  putRevisions?: { entryId: string; revision: Revision }[];
   deleteEntries: string[];
   /** New pinned entry id; '' clears it; undefined leaves it. */
   setPinned?: string;
@@ -85,6 +90,8 @@ export interface Store {
   getEntry(blogId: string, entryId: string): Promise<Entry | null>;
   /** Newest first; `before` is exclusive and may name a deleted entry. */
   listEntries(blogId: string, query: EntryPageQuery): Promise<{ entries: Entry[]; hasMore: boolean }>;
+  /** Every kept version of an entry, oldest first; null when the entry does not exist. */
+  getRevisions(blogId: string, entryId: string): Promise<Revision[] | null>;
   snapshot(blogId: string, limit: number): Promise<Snapshot | null>;
   /** Latest seq and epoch, or null for an unknown blog. */
   head(blogId: string): Promise<{ seq: number; epoch: string } | null>;

@@ -30,6 +30,8 @@ export function makeBlog(id: string, overrides: Partial<Blog> = {}): Blog {
     title: `Live: ${id}`,
     description: 'A blog for store tests',
     status: 'live',
+    summary: '',
+    summaryHtml: '',
     createdAt: now,
     updatedAt: now,
     ...overrides,
@@ -52,6 +54,8 @@ export function makeEntry(blogId: string, overrides: Partial<Entry> = {}): Entry
     createdAt: at,
     updatedAt: at,
     version: 1,
+    corrections: [],
+    verification: null,
     ...overrides,
   };
 }

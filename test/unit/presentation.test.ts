@@ -27,6 +27,8 @@ function entry(overrides: Partial<Entry> = {}): Entry {
     createdAt: T0,
     updatedAt: T0,
     version: 1,
+    corrections: [],
+    verification: null,
     ...overrides,
   };
 }

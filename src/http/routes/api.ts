@@ -57,6 +57,20 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
     const cursor = typeof req.query.cursor === 'string' ? req.query.cursor : undefined;
     res.json(await service.eventsAfter(req.params.blogId, cursor));
   });
+  api.get('/blogs/:blogId/entries/:entryId/revisions', async (req, res) => {
+    res.json({ revisions: await service.revisions(req.params.blogId, req.params.entryId) });
+  });
+  // SPEC §10: NDJSON, the blog's line first, then one line per entry (oldest first) with its revisions.
+  api.get('/blogs/:blogId/export', editorOnly, async (req, res: Response<unknown, EditorLocals>) => {
+    const blogId = String(req.params.blogId);
+    const lines: string[] = [];
+    for await (const record of service.exportBlog(blogId)) lines.push(JSON.stringify(record));
+    res
+      .type('application/x-ndjson')
+      .set('Content-Disposition', `attachment; filename="${blogId}.ndjson"`)
+      .set('Cache-Control', 'no-store')
+      .send(`${lines.join('\n')}\n`);
+  });
   api.put('/blogs/:blogId', editorOnly, json, async (req, res: Response<unknown, EditorLocals>) => {
     const input = body(req);
     if (input.id !== undefined && input.id !== req.params.blogId) {

@@ -6,7 +6,14 @@ import type { Liveblog } from '../../liveblog.js';
 import { sendPage } from '../middleware/security-headers.js';
 import { publicOrigin } from '../public-origin.js';
 import { embedRoutes } from './embed.js';
-import { renderBlogPage, renderConsolePage, renderIndexPage, renderNotFoundPage } from '../pages.js';
+import { trustRoutes } from './trust.js';
+import {
+  OLDEST_ORDER_MAX_ENTRIES,
+  renderBlogPage,
+  renderConsolePage,
+  renderIndexPage,
+  renderNotFoundPage,
+} from '../pages.js';
 
 export interface PageRoutesOptions {
   service: Liveblog;
@@ -32,7 +39,14 @@ export function pageRoutes(options: PageRoutesOptions): Router {
   });
   router.get('/blogs/:blogId', async (req, res) => {
     try {
-      sendPage(res, 200, renderBlogPage({ origin: origin(req) }, await service.pageData(req.params.blogId)));
+      // SPEC §10 reading order: oldest first reads the blog from its start (up to a bound), so it asks
+      // for more entries than the newest-first page.
+      const order = req.query.order === 'oldest' ? 'oldest' : 'newest';
+      const data = await service.pageData(
+        req.params.blogId,
+        order === 'oldest' ? OLDEST_ORDER_MAX_ENTRIES : undefined,
+      );
+      sendPage(res, 200, renderBlogPage({ origin: origin(req) }, data, order));
     } catch (err) {
       // An unknown blog or a blog id that is not a slug is a 404 page; anything else is a real error.
       const { code } = toErrorBody(err);
@@ -41,6 +55,7 @@ export function pageRoutes(options: PageRoutesOptions): Router {
     }
   });
   router.use(embedRoutes(options));
+  router.use(trustRoutes(options));
   router.use((req, res) => {
     sendPage(res, 404, renderNotFoundPage({ origin: origin(req) }, 'Page not found.'));
   });
