@@ -70,6 +70,12 @@ function onSubscribed(r: Reader, ok: boolean, seq: number, errorText: string): v
   if (r.settled) return;
   r.settled = true;
   const now = nowMs();
+  if (pendingConnect?.done) {
+    // Subscribed after the connect phase was reported as failed for it: it must not count as a reader
+    // (its snapshot is later than the others', so it would show as loss).
+    r.close();
+    return;
+  }
   if (ok && seq >= 0) {
     r.subscribed = true;
     r.lastSeq = seq;
