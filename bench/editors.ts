@@ -21,6 +21,8 @@ export interface PublishResult {
   ack: Histogram;
   /** intended send time → actual emit: how far the generator itself fell behind. */
   lateness: Histogram;
+  /** Entries acknowledged per blog (several blogs: `many-blogs`). */
+  ackedByBlog: Record<string, number>;
   /** First intended send time and the end of the schedule, ms. */
   startMs: number;
   endMs: number;
@@ -81,8 +83,17 @@ export class Editors {
     }
   }
 
-  /** Publishes ratePerSec × durationS entries round-robin over the editors; resolves when all are answered. */
-  async publish(blogId: string, ratePerSec: number, durationS: number, phase: Phase): Promise<PublishResult> {
+  /**
+   * Publishes ratePerSec × durationS entries round-robin over the editors (and over the blogs, when
+   * given several); resolves when all are answered.
+   */
+  async publish(
+    blog: string | string[],
+    ratePerSec: number,
+    durationS: number,
+    phase: Phase,
+  ): Promise<PublishResult> {
+    const blogs = typeof blog === 'string' ? [blog] : blog;
     const total = Math.max(1, Math.round(ratePerSec * durationS));
     const intervalMs = 1000 / ratePerSec;
     const startMs = nowMs() + 20;
@@ -93,6 +104,7 @@ export class Editors {
       errorSamples: [],
       ack: new Histogram(),
       lateness: new Histogram(),
+      ackedByBlog: {},
       startMs,
       endMs: startMs + total * intervalMs,
     };
@@ -115,11 +127,13 @@ export class Editors {
           fail('no editor connected');
           return settle();
         }
+        const blogId = blogs[k % blogs.length] ?? '';
         const payload = { blogId, body: ENTRY_BODY, headline: headline(phase, intended) };
         s.timeout(ACK_TIMEOUT_MS).emit('entry:create', payload, (err: Error | null, ack: unknown) => {
           if (err) fail(`timeout: ${err.message}`);
           else if (isRecord(ack) && ack.ok === true) {
             result.acked++;
+            result.ackedByBlog[blogId] = (result.ackedByBlog[blogId] ?? 0) + 1;
             result.ack.record(nowMs() - intended);
           } else fail(describe(ack));
           settle();

@@ -15,6 +15,22 @@ export interface ConnectCommand {
   ratePerSec: number;
   /** Give up on readers not subscribed by then. */
   deadlineMs: number;
+  /**
+   * `many-blogs`: reader i of this worker subscribes to blogIds[(blogOffset + i) % blogIds.length]
+   * instead of `blogId`, so the readers of all workers together spread evenly over the blogs.
+   */
+  blogIds?: string[];
+  blogOffset?: number;
+  /**
+   * `reconnect-storm`: when a subscribed reader's connection closes, it reconnects like the browser
+   * client (client/lib/sockets.ts: jittered backoff) to failoverUrls[i % length] and resumes from its
+   * cursor. Without it, a closed reader counts as disconnected.
+   */
+  failoverUrls?: string[];
+}
+
+export interface StormCommand {
+  type: 'storm';
 }
 
 export interface ProgressCommand {
@@ -25,13 +41,15 @@ export interface CollectCommand {
   type: 'collect';
   /** How many events every subscribed reader should have received since its snapshot. */
   expected: number;
+  /** `many-blogs`: the same per blog (a reader of a blog missing here expects `expected`). */
+  expectedByBlog?: Record<string, number>;
 }
 
 export interface CloseCommand {
   type: 'close';
 }
 
-export type ToWorker = ConnectCommand | ProgressCommand | CollectCommand | CloseCommand;
+export type ToWorker = ConnectCommand | ProgressCommand | CollectCommand | CloseCommand | StormCommand;
 
 export interface ConnectedReport {
   type: 'connected';
@@ -74,6 +92,26 @@ export interface CollectReport {
   latency: HistogramData;
 }
 
+export interface StormReport {
+  type: 'storm';
+  /** Readers subscribed before the storm. */
+  subscribed: number;
+  /** Readers whose connection closed at least once and that have resumed since. */
+  resumed: number;
+  /** Readers closed and not resumed (yet). */
+  pending: number;
+  /** Readers that got a fresh snapshot instead of a resumed answer. */
+  fresh: number;
+  /** Reconnect attempts that failed (refused, handshake error, refused subscribe). */
+  failedAttempts: number;
+  /** connection closed → resumed answer received. */
+  resumeSinceClose: HistogramData;
+  /** resume subscribe sent → its answer (the server's work per resume, plus queueing). */
+  resumeAck: HistogramData;
+  /** Last resumed answer, ms on the shared clock (-1: none). */
+  lastResumedAt: number;
+}
+
 export interface ClosedReport {
   type: 'closed';
 }
@@ -88,4 +126,4 @@ export interface ReadyReport {
 }
 
 export type FromWorker =
-  ReadyReport | ConnectedReport | ProgressReport | CollectReport | ClosedReport | ErrorReport;
+  ReadyReport | ConnectedReport | ProgressReport | CollectReport | StormReport | ClosedReport | ErrorReport;

@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url';
 import { forkWorker, stopProcess } from './processes.js';
 import { nowMs } from './clock.js';
 import { Histogram } from './histogram.js';
-import type { CollectReport, ConnectedReport, FromWorker, ReaderMode, ToWorker } from './protocol.js';
+import type {
+  CollectReport,
+  ConnectedReport,
+  FromWorker,
+  ReaderMode,
+  StormReport,
+  ToWorker,
+} from './protocol.js';
 
 const WORKER_SCRIPT = fileURLToPath(new URL('./reader-worker.ts', import.meta.url));
 
@@ -122,13 +129,29 @@ export class ReaderPool {
 
   async connect(
     plan: Assignment[],
-    opts: { blogId: string; urls: string[]; totalRatePerSec: number; startAtMs: number; deadlineMs: number },
+    opts: {
+      blogId: string;
+      urls: string[];
+      totalRatePerSec: number;
+      startAtMs: number;
+      deadlineMs: number;
+      blogIds?: string[];
+      failoverUrls?: string[];
+    },
   ): Promise<ConnectResult> {
     const total = plan.reduce((n, a) => n + a.count, 0);
+    const offsets = plan.map((_, i) => plan.slice(0, i).reduce((n, a) => n + a.count, 0));
     const replies = await Promise.all(
-      plan.map(async (a): Promise<ConnectedReport> => {
+      plan.map(async (a, i): Promise<ConnectedReport> => {
         const ratePerSec = Math.max(1, (opts.totalRatePerSec * a.count) / Math.max(1, total));
-        this.sendTo(a.worker, { type: 'connect', count: a.count, ratePerSec, ...opts });
+        const { totalRatePerSec: _rate, ...rest } = opts;
+        this.sendTo(a.worker, {
+          type: 'connect',
+          count: a.count,
+          ratePerSec,
+          ...rest,
+          blogOffset: offsets[i] ?? 0,
+        });
         return this.next(a.worker, 'connected', opts.deadlineMs - nowMs() + 30_000);
       }),
     );
@@ -168,10 +191,54 @@ export class ReaderPool {
     });
   }
 
-  async collect(plan: Assignment[], expected: number): Promise<CollectResult> {
+  /** reconnect-storm: where the readers are in their resuming, summed over the workers. */
+  async storm(plan: Assignment[]): Promise<{
+    subscribed: number;
+    resumed: number;
+    pending: number;
+    fresh: number;
+    failedAttempts: number;
+    resumeSinceClose: Histogram;
+    resumeAck: Histogram;
+    lastResumedAt: number;
+  }> {
+    const replies = await Promise.all(
+      plan.map((a): Promise<StormReport> => {
+        this.sendTo(a.worker, { type: 'storm' });
+        return this.next(a.worker, 'storm', 30_000);
+      }),
+    );
+    const out = {
+      subscribed: 0,
+      resumed: 0,
+      pending: 0,
+      fresh: 0,
+      failedAttempts: 0,
+      resumeSinceClose: new Histogram(),
+      resumeAck: new Histogram(),
+      lastResumedAt: -1,
+    };
+    for (const r of replies) {
+      out.subscribed += r.subscribed;
+      out.resumed += r.resumed;
+      out.pending += r.pending;
+      out.fresh += r.fresh;
+      out.failedAttempts += r.failedAttempts;
+      out.resumeSinceClose.merge(r.resumeSinceClose);
+      out.resumeAck.merge(r.resumeAck);
+      out.lastResumedAt = Math.max(out.lastResumedAt, r.lastResumedAt);
+    }
+    return out;
+  }
+
+  async collect(
+    plan: Assignment[],
+    expected: number,
+    expectedByBlog?: Record<string, number>,
+  ): Promise<CollectResult> {
     const replies = await Promise.all(
       plan.map(async (a): Promise<[ReaderMode, CollectReport]> => {
-        this.sendTo(a.worker, { type: 'collect', expected });
+        this.sendTo(a.worker, { type: 'collect', expected, ...(expectedByBlog ? { expectedByBlog } : {}) });
         return [a.worker.mode, await this.next(a.worker, 'collect', 30_000)];
       }),
     );

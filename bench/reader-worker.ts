@@ -9,12 +9,15 @@ import WebSocket from 'ws';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { nowMs } from './clock.js';
 import { Histogram } from './histogram.js';
+import { reconnectBaseDelayMs, RECONNECT_DELAY_MAX_MS } from '../client/lib/sockets.js';
 import { frameSeq, frameStamp, headlineStamp, type Stamp } from './payload.js';
 import type { ConnectCommand, FromWorker, ReaderMode, ToWorker } from './protocol.js';
 
 const mode: ReaderMode = process.argv[2] === 'sio' ? 'sio' : 'raw';
 
 interface Reader {
+  index: number;
+  blogId: string;
   close: () => void;
   intendedAt: number;
   subSentAt: number;
@@ -26,6 +29,15 @@ interface Reader {
   duplicates: number;
   gaps: number;
   disconnected: boolean;
+  /** reconnect-storm: the epoch part of the cursor (`<epoch>.<seq>`), to resume from lastSeq. */
+  epoch: string | undefined;
+  /** Closed, reconnecting, waiting for the resumed answer. */
+  resuming: boolean;
+  closedAt: number;
+  attempt: number;
+  resumed: number;
+  /** Live events that arrived on a new connection before its resumed answer. */
+  held: [number, Stamp | null, number][];
 }
 
 let readers: Reader[] = [];
@@ -38,6 +50,13 @@ const errors = new Set<string>();
 let minSeq = Number.POSITIVE_INFINITY;
 let maxSeq = -1;
 let pendingConnect: { cmd: ConnectCommand; timer: NodeJS.Timeout | undefined; done: boolean } | undefined;
+// reconnect-storm
+let failoverUrls: string[] | undefined;
+const resumeSinceClose = new Histogram();
+const resumeAck = new Histogram();
+let fresh = 0;
+let failedAttempts = 0;
+let lastResumedAt = -1;
 
 function send(msg: FromWorker): void {
   process.send?.(msg);
@@ -51,6 +70,12 @@ function onSubscribed(r: Reader, ok: boolean, seq: number, errorText: string): v
   if (r.settled) return;
   r.settled = true;
   const now = nowMs();
+  if (pendingConnect?.done) {
+    // Subscribed after the connect phase was reported as failed for it: it must not count as a reader
+    // (its snapshot is later than the others', so it would show as loss).
+    r.close();
+    return;
+  }
   if (ok && seq >= 0) {
     r.subscribed = true;
     r.lastSeq = seq;
@@ -74,6 +99,10 @@ function onFailed(r: Reader, text: string): void {
 
 function onEvent(r: Reader, seq: number, stamp: Stamp | null, now: number): void {
   if (!r.subscribed) return;
+  if (r.resuming) {
+    r.held.push([seq, stamp, now]);
+    return;
+  }
   if (seq === r.lastSeq + 1) {
     r.unique++;
     r.lastSeq = seq;
@@ -91,7 +120,84 @@ function onEvent(r: Reader, seq: number, stamp: Stamp | null, now: number): void
 function onClosed(r: Reader, why: string): void {
   r.open = false;
   if (!r.settled) onFailed(r, why);
-  else if (r.subscribed && !closing) r.disconnected = true;
+  else if (r.subscribed && !closing) {
+    if (failoverUrls && failoverUrls.length > 0) reconnect(r);
+    else r.disconnected = true;
+  }
+}
+
+/**
+ * The browser client's reconnection (client/lib/sockets.ts): a base drawn per reader, ±50 % per
+ * attempt, doubling, capped; then a subscribe with the cursor of the last event seen.
+ */
+function reconnect(r: Reader): void {
+  if (!r.resuming) {
+    r.resuming = true;
+    r.closedAt = nowMs();
+    r.attempt = 0;
+  } else {
+    failedAttempts++;
+  }
+  const base = reconnectBaseDelayMs() * 2 ** r.attempt++;
+  const delay = Math.min(RECONNECT_DELAY_MAX_MS, base * (0.5 + Math.random()));
+  const urls = failoverUrls ?? [];
+  setTimeout(() => {
+    if (closing || !r.subscribed) return;
+    r.open = true;
+    startRaw(r, urls[r.index % urls.length] ?? '', r.blogId);
+  }, delay);
+}
+
+const CURSOR_RE = /"cursor":"([^"]+)"/g;
+
+/** The epoch of the last top-level `cursor` in an ack frame (only when readers must resume later). */
+function noteEpoch(r: Reader, data: Buffer): void {
+  let last: string | undefined;
+  for (const m of data.toString('utf8').matchAll(CURSOR_RE)) last = m[1];
+  const dot = last?.lastIndexOf('.') ?? -1;
+  if (last !== undefined && dot > 0) r.epoch = last.slice(0, dot);
+}
+
+interface ResumeAck {
+  ok?: boolean;
+  resumed?: boolean;
+  seq?: number;
+  cursor?: string;
+  events?: { seq: number; entry?: { headline?: string } }[];
+}
+
+/** The answer to a resuming subscribe: apply its events, then what arrived meanwhile. */
+function onResumeAck(r: Reader, data: Buffer, ws: WebSocket): void {
+  const now = nowMs();
+  let ack: ResumeAck | undefined;
+  try {
+    const parsed = JSON.parse(data.toString('utf8', data.indexOf(0x5b /* [ */))) as ResumeAck[];
+    ack = parsed[0];
+  } catch {
+    ack = undefined;
+  }
+  if (!ack?.ok) {
+    noteError(`resume: ${data.toString('utf8', 0, 200)}`);
+    ws.terminate(); // closes: reconnect() tries again
+    return;
+  }
+  r.resuming = false;
+  r.resumed++;
+  resumeSinceClose.record(now - r.closedAt);
+  resumeAck.record(now - r.subSentAt);
+  lastResumedAt = now;
+  if (ack.cursor) {
+    const dot = ack.cursor.lastIndexOf('.');
+    if (dot > 0) r.epoch = ack.cursor.slice(0, dot);
+  }
+  if (ack.resumed) {
+    for (const ev of ack.events ?? []) onEvent(r, ev.seq, headlineStamp(ev.entry?.headline ?? ''), now);
+  } else {
+    // A fresh snapshot: continuity cannot be checked across it.
+    fresh++;
+    r.lastSeq = ack.seq ?? r.lastSeq;
+  }
+  for (const [seq, stamp, at] of r.held.splice(0)) onEvent(r, seq, stamp, at);
 }
 
 const EVENT_PREFIX = Buffer.from('42["event",');
@@ -104,7 +210,9 @@ function startRaw(r: Reader, url: string, blogId: string): void {
     skipUTF8Validation: true,
     handshakeTimeout: 15_000,
   });
-  const subscribeFrame = `420["subscribe",{"blogId":${JSON.stringify(blogId)}}]`;
+  const resuming = r.resuming;
+  const cursor = resuming && r.epoch !== undefined ? `${r.epoch}.${r.lastSeq}` : undefined;
+  const subscribeFrame = `420["subscribe",${JSON.stringify(cursor ? { blogId, cursor } : { blogId })}]`;
   r.close = () => ws.terminate();
   ws.on('message', (data, isBinary) => {
     frames++;
@@ -118,6 +226,8 @@ function startRaw(r: Reader, url: string, blogId: string): void {
         }
       } else if (c1 === 0x33 /* 3: ack */) {
         if (data.compare(ACK_PREFIX, 0, ACK_PREFIX.length, 0, ACK_PREFIX.length) !== 0) return;
+        if (resuming) return onResumeAck(r, data, ws);
+        if (failoverUrls) noteEpoch(r, data);
         const head = data.subarray(0, 64);
         const ok = head.indexOf(OK_TRUE) >= 0;
         onSubscribed(r, ok, ok ? frameSeq(data, true) : -1, ok ? '' : data.toString('utf8', 0, 200));
@@ -134,7 +244,9 @@ function startRaw(r: Reader, url: string, blogId: string): void {
       ws.send('40');
     }
   });
-  ws.on('error', (err) => onFailed(r, `ws: ${err.message}`));
+  ws.on('error', (err) => {
+    if (!resuming) onFailed(r, `ws: ${err.message}`);
+  });
   ws.on('close', () => onClosed(r, 'closed before subscribing'));
 }
 
@@ -223,6 +335,12 @@ function connect(cmd: ConnectCommand): void {
   errors.clear();
   minSeq = Number.POSITIVE_INFINITY;
   maxSeq = -1;
+  failoverUrls = cmd.failoverUrls;
+  resumeSinceClose.reset();
+  resumeAck.reset();
+  fresh = 0;
+  failedAttempts = 0;
+  lastResumedAt = -1;
   pendingConnect = { cmd, timer: undefined, done: false };
   const intervalMs = 1000 / cmd.ratePerSec;
   const start = mode === 'raw' ? startRaw : startSio;
@@ -231,7 +349,12 @@ function connect(cmd: ConnectCommand): void {
     const now = nowMs();
     // Open-loop: open every reader whose intended time has come, however far behind we are.
     while (next < cmd.count && cmd.startAtMs + next * intervalMs <= now) {
+      const blogId = cmd.blogIds?.length
+        ? (cmd.blogIds[((cmd.blogOffset ?? 0) + next) % cmd.blogIds.length] ?? cmd.blogId)
+        : cmd.blogId;
       const r: Reader = {
+        index: next,
+        blogId,
         close: () => undefined,
         intendedAt: cmd.startAtMs + next * intervalMs,
         subSentAt: 0,
@@ -243,9 +366,15 @@ function connect(cmd: ConnectCommand): void {
         duplicates: 0,
         gaps: 0,
         disconnected: false,
+        epoch: undefined,
+        resuming: false,
+        closedAt: 0,
+        attempt: 0,
+        resumed: 0,
+        held: [],
       };
       readers.push(r);
-      start(r, cmd.urls[next % cmd.urls.length] ?? '', cmd.blogId);
+      start(r, cmd.urls[next % cmd.urls.length] ?? '', blogId);
       next++;
     }
     if (next < cmd.count) {
@@ -289,7 +418,7 @@ function handle(msg: ToWorker): void {
         if (!r.subscribed) continue;
         subscribed++;
         received += r.unique;
-        lost += Math.max(0, msg.expected - r.unique);
+        lost += Math.max(0, (msg.expectedByBlog?.[r.blogId] ?? msg.expected) - r.unique);
         gaps += r.gaps;
         duplicates += r.duplicates;
         if (r.disconnected) disconnected++;
@@ -306,6 +435,29 @@ function handle(msg: ToWorker): void {
         disconnected,
         frames,
         latency: latency.toData(),
+      });
+      break;
+    }
+    case 'storm': {
+      let subscribed = 0;
+      let resumed = 0;
+      let pending = 0;
+      for (const r of readers) {
+        if (!r.subscribed) continue;
+        subscribed++;
+        if (r.resuming) pending++;
+        else if (r.resumed > 0) resumed++;
+      }
+      send({
+        type: 'storm',
+        subscribed,
+        resumed,
+        pending,
+        fresh,
+        failedAttempts,
+        resumeSinceClose: resumeSinceClose.toData(),
+        resumeAck: resumeAck.toData(),
+        lastResumedAt,
       });
       break;
     }

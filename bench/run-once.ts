@@ -30,6 +30,10 @@ export interface RunContext {
   cwd: string;
   runIndex: number;
   log: (line: string) => void;
+  /** The servers' environment as the scenario needs it (e.g. a Redis Cluster instead of REDIS_URL). */
+  serverEnv?: (env: Record<string, string>) => Record<string, string>;
+  /** The ids of a many-blogs run (default `<prefix>-<i>`), e.g. chosen to land on different shards. */
+  blogIds?: (prefix: string, count: number) => string[];
 }
 
 export interface RunResult {
@@ -62,6 +66,26 @@ export interface RunResult {
     rssBeforeBytes: number[];
     rssAfterBytes: number[];
     rssPerReaderBytes: number;
+    /** `many-blogs`: RSS growth of the readers' instance per blog (with its readers). */
+    rssPerBlogBytes?: number;
+  };
+  /** How many blogs the readers and entries were spread over. */
+  blogs?: number;
+  /** `reconnect-storm` (bench/storm.ts). */
+  storm?: {
+    readers: number;
+    resumed: number;
+    fresh: number;
+    failedAttempts: number;
+    /** SIGKILL → the last reader's resumed answer. */
+    allResumedMs: number;
+    /** connection closed → resumed answer, per reader. */
+    resumeSinceCloseMs: LatencySummary;
+    /** resume subscribe sent → answer, per reader. */
+    resumeAckMs: LatencySummary;
+    /** The survivor's CPU from the kill until all had resumed, µs per resumed reader. */
+    cpuMicrosPerResume: number;
+    survivorCpuShare: number;
   };
   redis: {
     commands: number;
@@ -107,6 +131,36 @@ async function drain(
 
 const emptyPublish = (): PublishResult | undefined => undefined;
 
+/** Creates `blogIds` and seeds each with `perBlog` entries, a few at a time. */
+async function createBlogs(
+  editors: Editors,
+  blogIds: string[],
+  title: string,
+  perBlog: number,
+): Promise<void> {
+  for (let i = 0; i < blogIds.length; i += 20) {
+    await Promise.all(
+      blogIds.slice(i, i + 20).map(async (id) => {
+        await editors.upsertBlog(id, title);
+        await editors.seed(id, perBlog);
+      }),
+    );
+  }
+}
+
+/** Readers' expected total: reader i (over all workers) reads blogIds[i % blogs]. */
+function expectedTotal(readers: number, blogIds: string[], byBlog: Record<string, number>): number {
+  let n = 0;
+  for (let i = 0; i < readers; i++) n += byBlog[blogIds[i % blogIds.length] ?? ''] ?? 0;
+  return n;
+}
+
+function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
 export async function runOnce(
   ctx: RunContext,
   sc: Scenario,
@@ -127,12 +181,13 @@ export async function runOnce(
     EDITOR_WRITES_PER_SECOND: '0',
     NODE_ENV: 'production',
   };
+  const serverEnv = ctx.serverEnv ? ctx.serverEnv(env) : env;
   const servers: ServerProcess[] = [];
   let editors: Editors | undefined;
   const failures: string[] = [];
   try {
     const started = await Promise.allSettled(
-      [1, 2].map((n) => startServer(ctx.commands[arm], env, `${arm} instance ${n}`, ctx.cwd)),
+      [1, 2].map((n) => startServer(ctx.commands[arm], serverEnv, `${arm} instance ${n}`, ctx.cwd)),
     );
     for (const s of started) if (s.status === 'fulfilled') servers.push(s.value);
     for (const s of started) if (s.status === 'rejected') throw s.reason;
@@ -141,8 +196,12 @@ export async function runOnce(
 
     editors = await Editors.connect(one.url, EDITOR_TOKEN, sc.editors);
     const blogId = slug(`bench-${sc.name}-${arm}-${ctx.runIndex}`);
-    await editors.upsertBlog(blogId, `Benchmark: ${sc.description}`);
-    await editors.seed(blogId, SEED_ENTRIES);
+    const many = (sc.blogs ?? 1) > 1;
+    const blogIds = !many
+      ? [blogId]
+      : (ctx.blogIds?.(blogId, sc.blogs ?? 1) ??
+        Array.from({ length: sc.blogs ?? 1 }, (_, i) => `${blogId}-${i}`));
+    await createBlogs(editors, blogIds, `Benchmark: ${sc.description}`, sc.seedPerBlog ?? SEED_ENTRIES);
     await sleep(300);
 
     const urls = sc.placement === 'cross' ? [two.url] : [two.url, one.url];
@@ -161,6 +220,7 @@ export async function runOnce(
     cpuA.begin(nowMs());
     const conn = await pool.connect(plan, {
       blogId,
+      ...(many ? { blogIds } : {}),
       urls,
       totalRatePerSec: sc.connectRatePerSec,
       startAtMs: startAt,
@@ -186,15 +246,16 @@ export async function runOnce(
     let el = elA;
     let windowMs = endA - startAt;
     if (sc.kind !== 'crowd') {
-      warm = await editors.publish(blogId, ratePerSec, sc.warmupS, 'w');
-      await drain(pool, plan, warm.acked * conn.subscribed, sc.drainTimeoutMs);
+      warm = await editors.publish(blogIds, ratePerSec, sc.warmupS, 'w');
+      await drain(pool, plan, expectedTotal(conn.subscribed, blogIds, warm.ackedByBlog), sc.drainTimeoutMs);
       const cmdsB = await commandStats(redis);
       await Promise.all(servers.map((s) => eventLoopP99Ms(s.url)));
       const cpuB = new CpuWindow(allPids);
       const beginB = nowMs();
       cpuB.begin(beginB);
-      measured = await editors.publish(blogId, ratePerSec, sc.durationS, 'm');
-      drained = await drain(pool, plan, (warm.acked + measured.acked) * conn.subscribed, sc.drainTimeoutMs);
+      measured = await editors.publish(blogIds, ratePerSec, sc.durationS, 'm');
+      const byBlog = addCounts(warm.ackedByBlog, measured.ackedByBlog);
+      drained = await drain(pool, plan, expectedTotal(conn.subscribed, blogIds, byBlog), sc.drainTimeoutMs);
       const endB = nowMs();
       cpuRes = cpuB.end(endB);
       foreign = cpuB.foreignShare(endB, cpuRes);
@@ -203,7 +264,11 @@ export async function runOnce(
       windowMs = endB - beginB;
     }
     const expectedPerReader = (warm?.acked ?? 0) + (measured?.acked ?? 0);
-    const col = await pool.collect(plan, expectedPerReader);
+    const col = await pool.collect(
+      plan,
+      expectedPerReader,
+      many ? addCounts(warm?.ackedByBlog ?? {}, measured?.ackedByBlog ?? {}) : undefined,
+    );
     await pool.closeReaders(plan);
 
     const share = (pid: number): number => cpuRes.get(pid)?.share ?? Number.NaN;
@@ -278,7 +343,9 @@ export async function runOnce(
         rssBeforeBytes: rssBefore,
         rssAfterBytes: rssAfter,
         rssPerReaderBytes: rssDelta / Math.max(1, subscribedHere),
+        ...(many ? { rssPerBlogBytes: rssDelta / blogIds.length } : {}),
       },
+      ...(many ? { blogs: blogIds.length } : {}),
       redis: {
         commands: redisCommands,
         perOp: isCrowd

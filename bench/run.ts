@@ -17,7 +17,9 @@ import { killAllNow, startRedis, stopAll, type RedisProcess } from './processes.
 import { ReaderPool } from './reader-pool.js';
 import { table, targets, toRows } from './report.js';
 import { runOnce, type Arm, type RunContext, type RunResult } from './run-once.js';
-import { FULL_SCENARIOS, QUICK_SCENARIOS, type Scenario } from './scenarios.js';
+import { runCluster } from './cluster.js';
+import { FULL_SCENARIOS, QUICK_SCENARIOS, TOPOLOGY_SCENARIOS, type Scenario } from './scenarios.js';
+import { runStorm } from './storm.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH_DIR);
@@ -36,13 +38,16 @@ interface Options {
   rawWorkers: number;
   /** Wait for other processes to quieten before each run, and redo a run they disturbed once. */
   patient: boolean;
+  /** Overrides every selected scenario's reader count (trials on a small machine). */
+  readers: number | undefined;
 }
 
 function usage(): string {
-  const names = [...FULL_SCENARIOS, ...QUICK_SCENARIOS].map((s) => s.name).join(', ');
+  const names = [...FULL_SCENARIOS, ...QUICK_SCENARIOS, ...TOPOLOGY_SCENARIOS].map((s) => s.name).join(', ');
   return [
     'usage: npm run bench -- [--quick] [--scenario <name>[,<name>…]] [--arm liveblog|baseline] [--reps N]',
     '                        [--liveblog-cmd "<command>"] [--out <file>] [--workers N] [--impatient]',
+    '                        [--readers N]',
     `scenarios: ${names}`,
   ].join('\n');
 }
@@ -57,6 +62,7 @@ function parseArgs(argv: string[]): Options {
     out: join(BENCH_DIR, 'results', 'latest.json'),
     rawWorkers: 2,
     patient: true,
+    readers: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -72,6 +78,9 @@ function parseArgs(argv: string[]): Options {
       case '--quick':
         opts.quick = true;
         opts.patient = false;
+        break;
+      case '--readers':
+        opts.readers = Math.max(1, Math.floor(Number(value())) || 1);
         break;
       case '--impatient':
         opts.patient = false;
@@ -113,7 +122,7 @@ function parseArgs(argv: string[]): Options {
 function selectScenarios(opts: Options): Scenario[] {
   const pool = opts.quick ? QUICK_SCENARIOS : FULL_SCENARIOS;
   if (opts.scenarios.length === 0) return pool;
-  const all = [...FULL_SCENARIOS, ...QUICK_SCENARIOS];
+  const all = [...FULL_SCENARIOS, ...QUICK_SCENARIOS, ...TOPOLOGY_SCENARIOS];
   return opts.scenarios.map((name) => {
     const s = all.find((x) => x.name === name);
     if (!s) throw new Error(`unknown scenario ${name}\n${usage()}`);
@@ -181,7 +190,11 @@ function machine(): Record<string, string | number> {
 async function main(): Promise<number> {
   const opts = parseArgs(process.argv.slice(2));
   const info = machine();
-  const scenarios = selectScenarios(opts);
+  const scenarios = selectScenarios(opts).map((s) =>
+    opts.readers === undefined
+      ? s
+      : { ...s, readers: opts.readers, probes: Math.min(s.probes, Math.ceil(opts.readers / 10)) },
+  );
   const log = (line: string): void => console.error(line);
   const budgetMs = opts.quick ? 120_000 : 60 * 60_000;
   const watchdog = setTimeout(() => {
@@ -255,14 +268,20 @@ async function main(): Promise<number> {
           warnings.push(w);
           log(`  WARNING ${w}`);
         }
-        let r = await runOnce(ctx, sc, rate, arm, rep);
+        const run = (): Promise<RunResult> =>
+          sc.kind === 'storm'
+            ? runStorm(ctx, sc, arm, rep)
+            : sc.kind === 'cluster'
+              ? runCluster(ctx, sc, arm, rep)
+              : runOnce(ctx, sc, rate, arm, rep);
+        let r = await run();
         if (opts.patient && r.generator.foreignCpuShare > QUIET_CPU_SHARE) {
           log(
             `  other processes used ${(r.generator.foreignCpuShare * 100).toFixed(0)} % of a core: once more`,
           );
           await waitForQuiet(QUIET_WAIT_MS, log);
           ctx.runIndex++;
-          r = await runOnce(ctx, sc, rate, arm, rep);
+          r = await run();
         }
         results.push(r);
         log(
@@ -270,6 +289,22 @@ async function main(): Promise<number> {
             `${Math.round(r.deliveries.perSec)} deliveries/s, server CPU ${(r.server.cpuShareTotal * 100).toFixed(0)} %` +
             (r.generator.valid ? '' : ` — INVALID: ${r.generator.reasons.join('; ')}`),
         );
+        if (r.storm) {
+          const st = r.storm;
+          log(
+            `  storm: ${st.resumed}/${st.readers} resumed, all within ${(st.allResumedMs / 1000).toFixed(2)} s of the kill; ` +
+              `close → resumed p50 ${st.resumeSinceCloseMs.p50.toFixed(0)} ms, p99 ${st.resumeSinceCloseMs.p99.toFixed(0)} ms; ` +
+              `resume answer p99 ${st.resumeAckMs.p99.toFixed(1)} ms; survivor ${st.cpuMicrosPerResume.toFixed(0)} µs CPU / resume, ` +
+              `${(st.survivorCpuShare * 100).toFixed(0)} % of a core; ${st.fresh} fresh, ${st.failedAttempts} failed attempts`,
+          );
+        }
+        if (r.server.rssPerBlogBytes !== undefined) {
+          log(
+            `  ${r.blogs} blogs: RSS ${(r.server.rssPerBlogBytes / 1024).toFixed(1)} KB / blog with its readers, ` +
+              `${r.server.cpuMicrosPerDelivery.toFixed(1)} µs CPU / delivery, editor ack p99 ${r.editorAckMs.p99.toFixed(1)} ms, ` +
+              `${r.redis.perOp.toFixed(1)} Redis commands / entry`,
+          );
+        }
         return r;
       } catch (err) {
         const msg = `${label} / ${arm}: ${err instanceof Error ? err.message : String(err)}`;
@@ -281,7 +316,10 @@ async function main(): Promise<number> {
     for (const sc of scenarios) {
       for (let rep = 0; rep < opts.reps; rep++) {
         if (sc.kind !== 'saturation') {
-          for (const arm of armsInOrder()) await attempt(sc, sc.ratePerSec, arm, rep);
+          for (const arm of armsInOrder()) {
+            if (sc.arms && !sc.arms.includes(arm)) log(`${sc.name} / ${arm}: does not apply, skipped`);
+            else await attempt(sc, sc.ratePerSec, arm, rep);
+          }
           continue;
         }
         // Saturation: raise the rate while the arm keeps p99 within the limit and loses nothing.

@@ -5,8 +5,12 @@ export type Placement = 'cross' | 'mixed';
 
 export interface Scenario {
   name: string;
-  /** `crowd` measures the connect/subscribe phase; the others measure deliveries of published entries. */
-  kind: 'crowd' | 'fanout' | 'saturation' | 'editor';
+  /**
+   * `crowd` measures the connect/subscribe phase; `storm` the failover of readers from a killed
+   * instance (bench/storm.ts); `cluster` runs on a Redis Cluster (bench/cluster.ts); the others measure
+   * deliveries of published entries.
+   */
+  kind: 'crowd' | 'fanout' | 'saturation' | 'editor' | 'storm' | 'cluster';
   description: string;
   readers: number;
   /** How many of `readers` are real socket.io-client probes (the rest are raw `ws` readers). */
@@ -24,6 +28,12 @@ export interface Scenario {
   ladder?: number[];
   /** Saturation: a step passes with zero loss and p99 at most this. */
   p99LimitMs?: number;
+  /** Readers spread evenly over this many blogs, entries round-robin over them (default 1). */
+  blogs?: number;
+  /** Entries created in each blog before the readers come (default 20). */
+  seedPerBlog?: number;
+  /** Arms the scenario applies to (default both). */
+  arms?: ('liveblog' | 'baseline')[];
 }
 
 const probesFor = (readers: number): number => Math.min(100, Math.ceil(readers / 10));
@@ -100,6 +110,59 @@ export const FULL_SCENARIOS: Scenario[] = [
       10,
     ),
     kind: 'editor',
+  },
+];
+
+/**
+ * Issue 10's scenarios. Not part of a plain full run (`npm run bench`): name them with --scenario.
+ * - `many-blogs`: the per-blog cost (RSS, CPU per delivery, ack p99) with 1,000 blogs of 3 readers each.
+ * - `reconnect-storm`: 5,000 readers on instance A of two; A is SIGKILLed; they reconnect like the
+ *   browser (jittered) to B and resume. liveblog only: the baseline has no resume.
+ * - `cluster`: readers over two instances, blogs on different shards of a 3-master Redis Cluster.
+ *   NEEDS REDIS_CLUSTER_NODES support in liveblog (issue 10, the cluster half): until that is merged
+ *   the instances ignore the variable, fail to start without REDIS_URL … see bench/cluster.ts.
+ */
+export const TOPOLOGY_SCENARIOS: Scenario[] = [
+  {
+    ...fanout(
+      'many-blogs',
+      'many blogs: 1,000 blogs × 3 readers, 100 entries/s round-robin over the blogs × 20 s',
+      3000,
+      100,
+      20,
+    ),
+    probes: 0,
+    blogs: 1000,
+    seedPerBlog: 1,
+  },
+  {
+    ...fanout(
+      'reconnect-storm',
+      'reconnect storm: 5,000 readers on instance A, A SIGKILLed, they resume on B (5 entries/s)',
+      5000,
+      5,
+      15,
+    ),
+    kind: 'storm',
+    probes: 0,
+    // Readers come at half the crowd's pace: the storm is the failover, not the first connect.
+    connectRatePerSec: 500,
+    arms: ['liveblog'],
+    drainTimeoutMs: 30_000,
+  },
+  {
+    ...fanout(
+      'cluster',
+      'cluster: 4 blogs on different shards of a 3-master Redis Cluster, 1,000 readers on both instances × 10/s',
+      1000,
+      10,
+      20,
+      'mixed',
+    ),
+    kind: 'cluster',
+    probes: 0,
+    blogs: 4,
+    arms: ['liveblog'],
   },
 ];
 

@@ -57,10 +57,17 @@ export class TrackingReader {
     });
   }
 
-  /** Connects to `url`, subscribes to `blogId` (limit 100) and resolves once the first snapshot is in. */
-  static async open(url: string, blogId: string): Promise<TrackingReader> {
+  /**
+   * Connects to `url`, subscribes to `blogId` (limit 100) and resolves once the first snapshot is in.
+   * WebSocket only unless `transports` says otherwise (e.g. `['polling']` for a long-polling client).
+   */
+  static async open(
+    url: string,
+    blogId: string,
+    transports: ('websocket' | 'polling')[] = ['websocket'],
+  ): Promise<TrackingReader> {
     const socket = io(url, {
-      transports: ['websocket'],
+      transports,
       forceNew: true,
       reconnectionDelay: 50,
       reconnectionDelayMax: 200,
