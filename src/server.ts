@@ -22,6 +22,10 @@ import { createMetrics } from './metrics.js';
 import type { Telemetry } from './telemetry.js';
 import { attachGateway, type GatewayServer } from './realtime/gateway.js';
 import { connectStore } from './store/connect.js';
+import { LocalMediaStorage } from './media/local-storage.js';
+import { MediaService } from './media/media-service.js';
+import { S3MediaStorage } from './media/s3-storage.js';
+import type { MediaStorage } from './media/storage.js';
 
 /** SPEC §1: stop within 10 s of SIGTERM. */
 export const SHUTDOWN_TIMEOUT_MS = 8000;
@@ -92,13 +96,22 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   };
   const storage = connectStore(config, log, telemetry);
   const { store, bus } = storage;
-  const service = new Liveblog(store, { telemetry });
+  const mediaStorage: MediaStorage = config.media.s3
+    ? new S3MediaStorage(config.media.s3)
+    : new LocalMediaStorage(config.media.dir);
+  const media = new MediaService({
+    storage: mediaStorage,
+    catalog: storage.mediaCatalog(),
+    limits: { maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels },
+  });
+  const service = new Liveblog(store, { telemetry, media });
   const writeLimiter = storage.writeLimiter(config.editorWritesPerSecond);
 
   // ---- transports ----
   let accepting = false;
   const app = createHttpApp({
     service,
+    media,
     authenticate,
     corsOrigins: config.corsOrigins,
     assetsDir: assetsDir(),

@@ -4,9 +4,15 @@
  * The page's CSP forbids inline scripts and styles, so behaviour and looks come from /assets; the JSON
  * blocks below are data (`application/ld+json`, `application/json`), not scripts, with `<` escaped.
  */
-import type { Blog, BlogPage } from '../schema.js';
+import type { Blog, BlogPage, Entry } from '../schema.js';
 import { escapeHtml } from '../shared/escape-html.js';
-import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../shared/jsonld.js';
+import {
+  buildLiveBlogPosting,
+  entryHeadline,
+  jsonForScript,
+  newestPhotoUrl,
+  truncate,
+} from '../shared/jsonld.js';
 import { entryHtml, keyEventHtml, newestFirst } from '../shared/presentation.js';
 import { toPlainText } from '../render.js';
 
@@ -73,6 +79,12 @@ ${blogs.length ? `<ul class="blog-list">\n${items}\n</ul>` : '<p>No live blogs y
   });
 }
 
+/** `og:image` from the newest photo (README "Photos and video"); nothing when the blog has none. */
+function ogImage(entries: readonly Entry[], pageUrl: string): string {
+  const image = newestPhotoUrl(entries, new URL(pageUrl).origin);
+  return image ? `<meta property="og:image" content="${escapeHtml(image)}">\n` : '';
+}
+
 // ---- GET /blogs/:blogId ------------------------------------------------------------------------
 
 export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
@@ -107,7 +119,7 @@ export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
 <meta property="og:url" content="${escapeHtml(url)}">
 <meta property="article:published_time" content="${escapeHtml(blog.createdAt)}">
 <meta property="article:modified_time" content="${escapeHtml(blog.updatedAt)}">
-<meta name="twitter:card" content="summary">
+${ogImage(all, url)}<meta name="twitter:card" content="summary">
 <script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(buildLiveBlogPosting(blog, all, url, toPlainText))}</script>
 <script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`;
 
