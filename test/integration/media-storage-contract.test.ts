@@ -53,12 +53,13 @@ const implementations: Implementation[] = [
 for (const impl of implementations) {
   describe(`MediaStorage contract: ${impl.name}`, () => {
     let storage: MediaStorage;
-    let tearDown: () => Promise<void>;
+    let fixture: Awaited<ReturnType<Implementation['setUp']>> | undefined;
     beforeAll(async () => {
-      ({ storage, tearDown } = await impl.setUp());
+      fixture = await impl.setUp();
+      storage = fixture.storage;
     });
     afterAll(async () => {
-      await tearDown();
+      await fixture?.tearDown();
     });
 
     it('gives back exactly the bytes and content type that were put', async () => {
