@@ -96,6 +96,7 @@ function signIn(token: string): void {
     els.token.focus();
   });
   compose.socket = s;
+  compose.token = token;
   entryList.socket = s;
   void loadBlogs(sessionStorage.getItem(BLOG_KEY) ?? undefined);
 }

@@ -12,6 +12,7 @@ import { buildLiveBlogPosting, jsonForScript } from '../src/shared/jsonld.js';
 import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
 import { KeyEvents } from './reader/key-events.js';
+import { installVideoPlayers } from './lib/video-player.js';
 
 interface EntriesAnswer {
   ok: boolean;
@@ -30,6 +31,7 @@ const state = JSON.parse(byId('liveblog-state', HTMLScriptElement).textContent ?
 const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]');
 const pageUrl = canonical?.href ?? `${location.origin}${location.pathname}`;
 const blogId = state.blog.id;
+installVideoPlayers();
 
 const els = {
   title: byId('blog-title', HTMLHeadingElement),
