@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { MediaObject } from '../../src/media/media.js';
 import type { Entry } from '../../src/schema.js';
 import { EDITOR_TOKEN, startApp, uniqueId, type TestApp } from '../helpers/app.js';
+import { startLocalS3 } from '../helpers/s3-server.js';
 
 let app: TestApp;
 let dir: string;
@@ -248,5 +249,56 @@ describe('photos in entries', () => {
     expect(page.headers.get('content-security-policy')).toContain(
       'frame-src https://www.youtube-nocookie.com https://player.vimeo.com',
     );
+  });
+});
+
+describe('two instances on one Redis and one S3-compatible bucket', () => {
+  it('a photo uploaded through one instance is placed and served by the other', async () => {
+    const s3 = await startLocalS3();
+    const shared = `${uniqueId('media-two')}:`;
+    const env = {
+      MEDIA_S3_BUCKET: s3.bucket,
+      MEDIA_S3_ENDPOINT: s3.endpoint,
+      MEDIA_S3_ACCESS_KEY_ID: s3.accessKeyId,
+      MEDIA_S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
+      // No local directory is used: a write there would fail.
+      MEDIA_DIR: '/nonexistent/liveblog-media',
+    };
+    const a = await startApp({ redisUrl: inject('redisUrl'), prefix: shared, env });
+    const b = await startApp({ redisUrl: inject('redisUrl'), prefix: shared, env });
+    try {
+      const png = await sharp({ create: { width: 600, height: 400, channels: 3, background: '#933' } })
+        .png()
+        .toBuffer();
+      const res = await fetch(`${a.url}/api/media?alt=Red`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${EDITOR_TOKEN}` },
+        body: new Uint8Array(png),
+      });
+      expect(res.status).toBe(201);
+      const media = ((await res.json()) as { media: MediaObject }).media;
+      const blogId = uniqueId('media-two');
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${EDITOR_TOKEN}` };
+      await fetch(`${b.url}/api/blogs/${blogId}`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify({ title: 'T' }),
+      });
+      const posted = await fetch(`${b.url}/api/blogs/${blogId}/entries`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ body: media.markdown }),
+      });
+      expect(posted.status).toBe(201);
+      expect(((await posted.json()) as { entry: Entry }).entry.html).toContain(`/media/${media.id}/600.jpg`);
+      const served = await fetch(`${b.url}/media/${media.id}/600.webp`);
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toBe('image/webp');
+      expect((await sharp(Buffer.from(await served.arrayBuffer())).metadata()).width).toBe(600);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await s3.stop();
+    }
   });
 });
