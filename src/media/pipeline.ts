@@ -60,23 +60,33 @@ export async function processImage(input: Buffer, limits: UploadLimits): Promise
   // EXIF orientations 5–8 turn the picture a quarter: width and height swap.
   const orientedWidth = (meta.orientation ?? 1) >= 5 ? meta.height : meta.width;
   const widths = widthsFor(orientedWidth);
-  const decoded = sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error' })
-    .rotate()
-    .toColourspace('srgb');
   const variants: EncodedVariant[] = [];
   try {
+    // Decoded once, upright and in sRGB, to bare pixels: every variant is made from these alone.
+    const { data, info } = await sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'error' })
+      .rotate()
+      .toColourspace('srgb')
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
     for (const width of widths) {
-      const resized = decoded.clone().resize({ width, withoutEnlargement: true });
+      const resized = await sharp(data, raw)
+        .resize({ width, withoutEnlargement: true })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const pixels = {
+        raw: { width: resized.info.width, height: resized.info.height, channels: resized.info.channels },
+      };
       for (const format of ['webp', 'jpg'] as const) {
-        const encoder =
+        const image = sharp(resized.data, pixels);
+        const encoded =
           format === 'webp'
-            ? resized.clone().webp({ quality: WEBP_QUALITY })
-            : resized
-                .clone()
+            ? await image.webp({ quality: WEBP_QUALITY }).toBuffer()
+            : await image
                 .flatten({ background: '#ffffff' })
-                .jpeg({ quality: JPEG_QUALITY, mozjpeg: true });
-        const { data, info } = await encoder.toBuffer({ resolveWithObject: true });
-        variants.push({ width, height: info.height, format, bytes: data });
+                .jpeg({ quality: JPEG_QUALITY, progressive: true })
+                .toBuffer();
+        variants.push({ width, height: resized.info.height, format, bytes: encoded });
       }
     }
   } catch {
