@@ -241,5 +241,5 @@ describe('reader page', () => {
         await close();
       }
     }
-  });
+  }, 45_000);
 });
