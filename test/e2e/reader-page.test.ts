@@ -227,6 +227,12 @@ describe('reader page', () => {
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
           viewport.width,
         );
+        // A full-page shot does not scroll, so lazy photos below the fold are loaded first.
+        await page.evaluate(async () => {
+          const images = [...document.querySelectorAll('img')];
+          for (const img of images) img.loading = 'eager';
+          await Promise.all(images.map((img) => img.decode().catch(() => undefined)));
+        });
         await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
         // The README's screenshot is only rewritten on request, so a test run leaves the tree clean.
         const docsShot = join(ROOT, 'docs', 'reader.png');
