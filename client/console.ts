@@ -107,6 +107,7 @@ function signIn(token: string): void {
     if (was !== contributor) selectBlog(els.blogSelect.value);
   });
   compose.socket = s;
+  compose.token = token;
   entryList.socket = s;
   desk.attach(s);
   s.on('editing', (event) => entryList.sawEditing(event));

@@ -13,6 +13,7 @@ import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
 import { KeyEvents } from './reader/key-events.js';
 import { fromHtml } from './reader/markup.js';
+import { installVideoPlayers } from './lib/video-player.js';
 
 interface EntriesAnswer {
   ok: boolean;
@@ -31,6 +32,7 @@ const state = JSON.parse(byId('liveblog-state', HTMLScriptElement).textContent ?
 const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]');
 const pageUrl = canonical?.href ?? `${location.origin}${location.pathname}`;
 const blogId = state.blog.id;
+installVideoPlayers();
 
 const els = {
   title: byId('blog-title', HTMLHeadingElement),

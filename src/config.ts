@@ -138,7 +138,41 @@ const EnvSchema = z.object({
   READER_REQUESTS_PER_SECOND: z.coerce.number().min(0).max(1_000_000).default(20),
   /** Not in the SPEC's table: a Redis command unanswered this long fails; a write then answers `unavailable`. */
   REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // ---- media (README "Photos and video") ----
+  MEDIA_DIR: z.string().min(1).default('./data/media'),
+  MEDIA_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(200 * 1024 * 1024)
+    .default(15 * 1024 * 1024),
+  MEDIA_MAX_PIXELS: z.coerce.number().int().min(10_000).max(500_000_000).default(50_000_000),
+  MEDIA_S3_BUCKET: z.string().min(1).optional(),
+  MEDIA_S3_ENDPOINT: z.url().optional(),
+  MEDIA_S3_REGION: z.string().min(1).default('us-east-1'),
+  MEDIA_S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  MEDIA_S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  MEDIA_S3_PREFIX: z.string().max(200).default('media/'),
+  MEDIA_S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('true'),
 });
+
+/** Where uploaded media go: a local directory, or S3-compatible storage when MEDIA_S3_BUCKET is set. */
+export interface MediaConfig {
+  dir: string;
+  maxBytes: number;
+  maxPixels: number;
+  s3:
+    | {
+        bucket: string;
+        endpoint: string | undefined;
+        region: string;
+        accessKeyId: string | undefined;
+        secretAccessKey: string | undefined;
+        prefix: string;
+        forcePathStyle: boolean;
+      }
+    | undefined;
+}
 
 export interface Config {
   port: number;
@@ -165,6 +199,7 @@ export interface Config {
   editorWritesPerSecond: number;
   readerRequestsPerSecond: number;
   redisCommandTimeoutMs: number;
+  media: MediaConfig;
 }
 
 export class ConfigError extends Error {
@@ -223,5 +258,21 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     editorWritesPerSecond: e.EDITOR_WRITES_PER_SECOND,
     readerRequestsPerSecond: e.READER_REQUESTS_PER_SECOND,
     redisCommandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    media: {
+      dir: e.MEDIA_DIR,
+      maxBytes: e.MEDIA_MAX_BYTES,
+      maxPixels: e.MEDIA_MAX_PIXELS,
+      s3: e.MEDIA_S3_BUCKET
+        ? {
+            bucket: e.MEDIA_S3_BUCKET,
+            endpoint: e.MEDIA_S3_ENDPOINT,
+            region: e.MEDIA_S3_REGION,
+            accessKeyId: e.MEDIA_S3_ACCESS_KEY_ID,
+            secretAccessKey: e.MEDIA_S3_SECRET_ACCESS_KEY,
+            prefix: e.MEDIA_S3_PREFIX,
+            forcePathStyle: e.MEDIA_S3_FORCE_PATH_STYLE === 'true',
+          }
+        : undefined,
+    },
   };
 }

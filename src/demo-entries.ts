@@ -10,6 +10,22 @@ export interface DemoEntry {
   pinned?: boolean;
 }
 
+/**
+ * The demo's photo: a picture generated for this repository (no people's likenesses, free to use), kept
+ * in assets/demo/. demo.ts uploads it through POST /api/media and puts its Markdown where an entry's
+ * body says DEMO_PHOTO_SLOT.
+ */
+export const DEMO_PHOTO = {
+  file: 'assets/demo/kerry-lavrov.jpg',
+  alt: 'Illustration: two diplomats face each other across a table, a Russian and a U.S. flag behind them',
+  caption: 'Kerry and Lavrov are meeting in London',
+  credit: 'Illustration: liveblog demo',
+} as const;
+export const DEMO_PHOTO_SLOT = '{{photo}}';
+
+/** The demo's video: a placeholder id on YouTube; the page never contacts YouTube unless a reader clicks. */
+export const DEMO_VIDEO_URL = 'https://www.youtube.com/watch?v=LiveBlogDmo';
+
 export const DEMO_BLOG = {
   id: 'crisis-in-ukraine',
   title: 'Live Blog: Crisis In Ukraine',
@@ -24,7 +40,7 @@ export const DEMO_ENTRIES: DemoEntry[] = [
   },
   {
     headline: 'Kerry and Lavrov open talks in London',
-    body: 'U.S. Secretary of State **John Kerry** and Russian Foreign Minister **Sergei Lavrov** have started their meeting on the crisis in London.',
+    body: `U.S. Secretary of State **John Kerry** and Russian Foreign Minister **Sergei Lavrov** have started their meeting on the crisis in London.\n\n${DEMO_PHOTO_SLOT}`,
     keyEvent: true,
   },
   {
@@ -46,6 +62,9 @@ export const DEMO_ENTRIES: DemoEntry[] = [
     headline: 'One dead after clashes in Donetsk',
     body: 'In eastern Ukraine, a 22-year-old man was stabbed to death in **Donetsk** on 13 March when supporters of closer ties with Russia attacked a pro-European demonstration.\n\nThe organisers of the pro-EU rally say the man who died was one of theirs.',
     keyEvent: true,
+  },
+  {
+    body: `[WATCH: Rival Protesters Clash In Donetsk](${DEMO_VIDEO_URL})\n\nVideo, 2:25.`,
   },
   {
     headline: 'Moscow says Kyiv is losing control',

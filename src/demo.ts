@@ -3,9 +3,13 @@
  * DEMO_INTERVAL_MS (default 4000) through the public HTTP API, so a newcomer sees the feed move.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { loadConfig } from './config.js';
-import { DEMO_BLOG, DEMO_ENTRIES } from './demo-entries.js';
+import { DEMO_BLOG, DEMO_ENTRIES, DEMO_PHOTO, DEMO_PHOTO_SLOT } from './demo-entries.js';
 import { createServer, startupText } from './server.js';
 
 const DEFAULT_INTERVAL_MS = 4000;
@@ -40,6 +44,30 @@ async function call(
   if (key) headers['idempotency-key'] = key;
   const res = await fetch(`${base}${path}`, { method, headers, body: JSON.stringify(body) });
   if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${await res.text()}`);
+}
+
+/** The package's root, whether this runs from `dist/src/` or from `src/`. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+/** Uploads the demo photo (POST /api/media) and answers the Markdown that places it. */
+async function uploadPhoto(base: string, token: string): Promise<string> {
+  const bytes = await readFile(join(packageRoot(), DEMO_PHOTO.file));
+  const query = new URLSearchParams({
+    alt: DEMO_PHOTO.alt,
+    caption: DEMO_PHOTO.caption,
+    credit: DEMO_PHOTO.credit,
+  });
+  const res = await fetch(`${base}/api/media?${query.toString()}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'image/jpeg' },
+    body: bytes,
+  });
+  if (!res.ok) throw new Error(`POST /api/media: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { media: { markdown: string } }).media.markdown;
 }
 
 /** With only JWT_SECRET configured there is no static token: sign a short-lived one for the demo desk. */
@@ -83,6 +111,8 @@ async function main(): Promise<void> {
     status: 'live',
   });
 
+  const photo = await uploadPhoto(base, token);
+
   console.log(`\nliveblog demo\n  reader:  ${base}/blogs/${DEMO_BLOG.id}\n  console: ${base}/console`);
   console.log(`  editor token: ${token}`);
   console.log(`  posting ${DEMO_ENTRIES.length} updates, one every ${every / 1000} s — Ctrl+C to stop\n`);
@@ -96,7 +126,8 @@ async function main(): Promise<void> {
       return;
     }
     try {
-      await call(base, token, 'POST', `/api/blogs/${DEMO_BLOG.id}/entries`, entry, `demo-${run}-${index}`);
+      const payload = { ...entry, body: entry.body.replace(DEMO_PHOTO_SLOT, photo) };
+      await call(base, token, 'POST', `/api/blogs/${DEMO_BLOG.id}/entries`, payload, `demo-${run}-${index}`);
       console.log(
         `demo: posted ${index + 1}/${DEMO_ENTRIES.length}${entry.headline ? ` — ${entry.headline}` : ''}`,
       );

@@ -6,7 +6,7 @@ import { monotonicFactory } from 'ulid';
 import { formatCursor, parseCursor } from './cursor.js';
 import { AppError, toErrorBody } from './errors.js';
 import { NO_TELEMETRY, type Telemetry } from './telemetry.js';
-import { renderMarkdown } from './render.js';
+import { mediaIdsIn, renderMarkdown, type MediaLookup } from './render.js';
 import {
   BlogIdSchema,
   BlogUpsertSchema,
@@ -39,8 +39,15 @@ export const CATCH_UP_BYTES_MAX = 1024 * 1024;
 
 export type Editor = Author;
 
+/** Where the uploaded photos an entry's body refers to are looked up (the MediaService). */
+export interface MediaSource {
+  records(ids: Iterable<string>): Promise<MediaLookup>;
+}
+
 export interface LiveblogOptions {
   now?: () => number;
+  /** Uploaded media for `![alt](media:<id>)`; without it, any media reference is `invalid`. */
+  media?: MediaSource;
   /** Where writes are counted. Default: nowhere. */
   telemetry?: Telemetry;
 }
@@ -48,6 +55,7 @@ export interface LiveblogOptions {
 export class Liveblog {
   private readonly now: () => number;
   private readonly telemetry: Telemetry;
+  private readonly media: MediaSource | undefined;
   private readonly newId = monotonicFactory();
   private inFlight = 0;
   private drained: (() => void)[] = [];
@@ -58,6 +66,20 @@ export class Liveblog {
   ) {
     this.now = options.now ?? Date.now;
     this.telemetry = options.telemetry ?? NO_TELEMETRY;
+    this.media = options.media;
+  }
+
+  /** The body's HTML, with its uploaded photos; a reference to media that does not exist is `invalid`. */
+  private async render(body: string): Promise<string> {
+    const ids = mediaIdsIn(body);
+    if (ids.length === 0) return renderMarkdown(body);
+    const found: MediaLookup = this.media ? await this.media.records(ids) : new Map();
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) {
+      const message = `unknown media ${missing.join(', ')}: upload it with POST /api/media first`;
+      throw new AppError('invalid', message, [{ path: ['body'], message }]);
+    }
+    return renderMarkdown(body, found);
   }
 
   // ---- writes: the transport authenticated the editor; an edited entry keeps its original author -----
@@ -92,7 +114,7 @@ export class Liveblog {
         blogId: input.blogId,
         ...(input.headline ? { headline: input.headline } : {}),
         body: input.body,
-        html: renderMarkdown(input.body),
+        html: await this.render(input.body),
         author: { id: editor.id, name: editor.name },
         keyEvent: input.keyEvent ?? false,
         pinned: input.pinned ?? false,
@@ -129,7 +151,7 @@ export class Liveblog {
       const entry: Entry = {
         ...rest,
         ...(headline ? { headline } : {}),
-        ...(input.body !== undefined ? { body: input.body, html: renderMarkdown(input.body) } : {}),
+        ...(input.body !== undefined ? { body: input.body, html: await this.render(input.body) } : {}),
         keyEvent: input.keyEvent ?? current.keyEvent,
         pinned: input.pinned ?? current.pinned,
         verification: input.verification === undefined ? current.verification : input.verification,

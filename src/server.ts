@@ -26,6 +26,10 @@ import { connectStore } from './store/connect.js';
 import { Desk } from './desk/desk.js';
 import { Scheduler } from './desk/scheduler.js';
 import { deliverDesk } from './realtime/desk-delivery.js';
+import { LocalMediaStorage } from './media/local-storage.js';
+import { MediaService } from './media/media-service.js';
+import { S3MediaStorage } from './media/s3-storage.js';
+import type { MediaStorage } from './media/storage.js';
 
 /** SPEC §1: stop within 10 s of SIGTERM. */
 export const SHUTDOWN_TIMEOUT_MS = 8000;
@@ -100,7 +104,15 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   };
   const storage = connectStore(config, log, telemetry);
   const { store, bus } = storage;
-  const service = new Liveblog(store, { telemetry });
+  const mediaStorage: MediaStorage = config.media.s3
+    ? new S3MediaStorage(config.media.s3)
+    : new LocalMediaStorage(config.media.dir);
+  const media = new MediaService({
+    storage: mediaStorage,
+    catalog: storage.mediaCatalog(),
+    limits: { maxBytes: config.media.maxBytes, maxPixels: config.media.maxPixels },
+  });
+  const service = new Liveblog(store, { telemetry, media });
   const writeLimiter = storage.writeLimiter(config.editorWritesPerSecond);
   const desk = new Desk(store, service, storage.schedule);
   const scheduler = new Scheduler(storage.schedule, desk, {
@@ -112,6 +124,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   const app = createHttpApp({
     service,
     desk,
+    media,
     authenticate,
     corsOrigins: config.corsOrigins,
     assetsDir: assetsDir(),

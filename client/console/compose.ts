@@ -4,7 +4,10 @@
  */
 import type { PayloadOf } from '../../src/shared/protocol.js';
 import { byId } from '../lib/dom.js';
-import { renderPreview } from '../lib/preview.js';
+import type { MediaObject } from '../../src/media/media.js';
+import type { RenderMedia } from '../../src/render.js';
+import { renderPreview, type PreviewMedia } from '../lib/preview.js';
+import { MediaUpload } from './media-upload.js';
 import type { EditorSocket } from '../lib/sockets.js';
 import { verificationOf } from './entry-list.js';
 import { request, showError } from './request.js';
@@ -31,9 +34,33 @@ export class Compose {
   blogId: string | undefined;
   /** Set on sign-in; posting needs a connected editor socket. */
   socket: EditorSocket | undefined;
+  /** Set on sign-in: uploads go over HTTP with it. */
+  token: string | undefined;
+  /** Uploaded photos the preview can show (this session's uploads, and any fetched by id). */
+  private readonly photos = new Map<string, RenderMedia>();
+  private readonly asked = new Set<string>();
+  private readonly previewMedia: PreviewMedia = {
+    get: (id) => this.photos.get(id),
+    want: (id) => void this.fetchPhoto(id),
+  };
 
   constructor() {
-    this.body.addEventListener('input', () => renderPreview(this.preview, this.body.value));
+    this.body.addEventListener('input', () => this.refreshPreview());
+    new MediaUpload({
+      token: () => this.token,
+      cursor: () => this.body.selectionStart,
+      uploaded: (media) => this.remember(media),
+      insert: (markdown, position) => {
+        const before = this.body.value.slice(0, position).replace(/\s+$/, '');
+        const after = this.body.value.slice(position).replace(/^\s+/, '');
+        const block = `${before ? '\n\n' : ''}${markdown}\n\n`;
+        this.body.value = before + block + after;
+        const cursor = (before + block).length;
+        this.body.setSelectionRange(cursor, cursor);
+        this.body.focus();
+        this.refreshPreview();
+      },
+    });
     // A finished post's "Posted." gives way as soon as the next one is being written.
     this.form.addEventListener('input', () => {
       if (!this.sending) this.status.textContent = '';
@@ -48,7 +75,37 @@ export class Compose {
       event.preventDefault();
       void this.post();
     });
-    renderPreview(this.preview, this.body.value);
+    this.refreshPreview();
+  }
+
+  private refreshPreview(): void {
+    renderPreview(this.preview, this.body.value, this.previewMedia);
+  }
+
+  private remember(media: MediaObject): void {
+    this.photos.set(media.id, {
+      id: media.id,
+      width: media.width,
+      height: media.height,
+      widths: [...new Set(media.urls.variants.map((v) => v.width))],
+      alt: media.alt,
+      caption: media.caption,
+      credit: media.credit,
+    });
+  }
+
+  /** A photo the body names but this console did not upload: asked for once, then the preview redrawn. */
+  private async fetchPhoto(id: string): Promise<void> {
+    if (this.asked.has(id)) return;
+    this.asked.add(id);
+    try {
+      const res = await fetch(`/api/media/${encodeURIComponent(id)}`);
+      if (!res.ok) return;
+      this.remember(((await res.json()) as { media: MediaObject }).media);
+      this.refreshPreview();
+    } catch {
+      this.asked.delete(id);
+    }
   }
 
   private lock(locked: boolean): void {
@@ -105,7 +162,7 @@ export class Compose {
   private reset(): void {
     this.form.reset();
     this.idempotencyKey = crypto.randomUUID();
-    renderPreview(this.preview, '');
+    this.refreshPreview();
     this.body.focus();
   }
 }

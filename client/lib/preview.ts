@@ -5,9 +5,25 @@
  * server's `html` is what readers get.
  */
 
+import type { RenderMedia } from '../../src/render.js';
+import { parseVideoUrl, playLabel } from '../../src/shared/embeds.js';
+
+/** The console's knowledge of uploaded photos: what it has, and a way to ask for one it lacks. */
+export interface PreviewMedia {
+  get(id: string): RenderMedia | undefined;
+  /** Called for an id `get` does not know; the caller re-renders once it has it. */
+  want(id: string): void;
+}
+
+const NO_MEDIA: PreviewMedia = { get: () => undefined, want: () => undefined };
+let media: PreviewMedia = NO_MEDIA;
+
 const SAFE_LINK = /^(https?:|mailto:)/i;
+const MEDIA_ALONE = /^\s*!\[([^\]]*)\]\(\s*(?:media:|\/media\/)([0-9A-HJKMNP-TV-Z]{26})[^)\s]*\s*\)\s*$/;
+const LINK_ALONE = /^\s*(?:\[([^\]]+)\]\(([^)\s]+)\)|(https?:\/\/\S+))\s*$/;
+const PHOTO_SIZES = '(min-width: 48rem) 46rem, 100vw';
 const INLINE =
-  /\*\*(.+?)\*\*|__(.+?)__|\*([^*\s](?:[^*]*[^*\s])?)\*|_([^_\s](?:[^_]*[^_\s])?)_|\[([^\]]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/g;
+  /!\[([^\]]*)\]\(([^)\s]+)\)|\*\*(.+?)\*\*|__(.+?)__|\*([^*\s](?:[^*]*[^*\s])?)\*|_([^_\s](?:[^_]*[^_\s])?)_|\[([^\]]+)\]\(([^)\s]+)\)|(https?:\/\/[^\s<>()]+[^\s<>().,;:!?'"])/g;
 
 function appendInline(parent: Node, text: string): void {
   let last = 0;
@@ -15,10 +31,15 @@ function appendInline(parent: Node, text: string): void {
     const index = match.index;
     if (index > last) parent.appendChild(document.createTextNode(text.slice(last, index)));
     last = index + match[0].length;
-    const [, bold1, bold2, em1, em2, linkText, linkUrl, bare] = match;
+    const [, imageAlt, imageUrl, bold1, bold2, em1, em2, linkText, linkUrl, bare] = match;
     const bold = bold1 ?? bold2;
     const em = em1 ?? em2;
-    if (bold !== undefined) {
+    if (imageUrl !== undefined) {
+      // Not alone in its paragraph: as on the server, a link (external images are never loaded).
+      const label = imageAlt || imageUrl;
+      if (/^https?:/i.test(imageUrl)) parent.appendChild(link(imageUrl, (a) => a.append(label)));
+      else parent.appendChild(document.createTextNode(label));
+    } else if (bold !== undefined) {
       const strong = document.createElement('strong');
       appendInline(strong, bold);
       parent.appendChild(strong);
@@ -95,14 +116,89 @@ function renderBlocks(parent: Node, lines: string[]): void {
       paragraph.push(next);
       i++;
     }
+    const block = paragraph.length === 1 ? mediaBlock(paragraph[0] ?? '') : null;
+    if (block) {
+      parent.appendChild(block);
+      continue;
+    }
     const p = document.createElement('p');
     appendLines(p, paragraph);
     parent.appendChild(p);
   }
 }
 
-/** Replaces the target's content with the preview of `markdown`. */
-export function renderPreview(target: HTMLElement, markdown: string): void {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string>,
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+/** A paragraph that is one uploaded photo or one video link: the same figure the server makes. */
+function mediaBlock(line: string): HTMLElement | null {
+  const photo = MEDIA_ALONE.exec(line);
+  if (photo) {
+    const [, alt = '', id = ''] = photo;
+    const known = media.get(id);
+    if (!known) {
+      media.want(id);
+      return element('figure', { class: 'lb-photo' }, element('p', {}, `Photo ${id} (loading…)`));
+    }
+    const srcset = (format: string): string =>
+      known.widths.map((w) => `/media/${id}/${w}.${format} ${w}w`).join(', ');
+    const fitting = known.widths.filter((w) => w <= 960);
+    const main = fitting.length > 0 ? Math.max(...fitting) : Math.min(...known.widths);
+    const caption = [known.caption, known.credit].filter(Boolean).join(' · ');
+    const picture = element(
+      'picture',
+      {},
+      element('source', { type: 'image/webp', srcset: srcset('webp'), sizes: PHOTO_SIZES }),
+      element('img', {
+        src: `/media/${id}/${main}.jpg`,
+        srcset: srcset('jpg'),
+        sizes: PHOTO_SIZES,
+        width: String(known.width),
+        height: String(known.height),
+        alt: alt || known.alt,
+        loading: 'lazy',
+        decoding: 'async',
+      }),
+    );
+    return element(
+      'figure',
+      { class: 'lb-photo' },
+      picture,
+      ...(caption ? [element('figcaption', {}, caption)] : []),
+    );
+  }
+  const only = LINK_ALONE.exec(line);
+  const url = only?.[2] ?? only?.[3];
+  const video = url ? parseVideoUrl(url) : null;
+  if (!video) return null;
+  const text = only?.[1];
+  const title = text && !parseVideoUrl(text) ? text : `Video on ${video.providerName}`;
+  return element(
+    'figure',
+    { class: 'lb-video' },
+    element('figcaption', {}, title),
+    element(
+      'a',
+      { class: 'lb-video-play', href: video.watchUrl, rel: 'noopener noreferrer nofollow', target: '_blank' },
+      playLabel(video),
+    ),
+  );
+}
+
+/**
+ * Replaces the target's content with the preview of `markdown`; `known` says which uploaded photos the
+ * console has (a photo it lacks shows as "loading" and is asked for).
+ */
+export function renderPreview(target: HTMLElement, markdown: string, known: PreviewMedia = NO_MEDIA): void {
+  media = known;
   const fragment = document.createDocumentFragment();
   renderBlocks(fragment, markdown.replace(/\r\n?/g, '\n').split('\n'));
   target.replaceChildren(fragment);

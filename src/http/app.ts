@@ -16,6 +16,8 @@ import { apiRoutes } from './routes/api.js';
 import { draftRoutes } from './routes/drafts.js';
 import { healthRoutes } from './routes/health.js';
 import { pageRoutes } from './routes/pages.js';
+import { mediaRoutes } from './routes/media.js';
+import type { MediaService } from '../media/media-service.js';
 
 /** Largest request body accepted (SPEC §2: at least 256 KB); larger is `too_large` (413). */
 export const HTTP_BODY_MAX_BYTES = 256 * 1024;
@@ -24,6 +26,8 @@ export interface HttpAppOptions {
   service: Liveblog;
   /** The drafts' use cases (SPEC §10). */
   desk: Desk;
+  /** Uploads (POST /api/media) and their variants (GET /media/:id/:variant). */
+  media: MediaService;
   authenticate: Authenticate;
   corsOrigins: string[];
   /** Folder of the built browser bundles, served at /assets. */
@@ -73,8 +77,16 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
   app.use(
     readerRateLimit({
       requestsPerSecond: options.readerRequestsPerSecond ?? 0,
-      skip: (req) => req.path.startsWith('/assets/'),
+      skip: (req) => req.path.startsWith('/assets/') || req.path.startsWith('/media/'),
       onLimited: () => options.onRateLimited?.('reader'),
+    }),
+  );
+  app.use(
+    mediaRoutes({
+      media: options.media,
+      authenticate: options.authenticate,
+      writeLimiter: options.writeLimiter,
+      onLimited: () => options.onRateLimited?.('editor'),
     }),
   );
   app.use(

@@ -300,6 +300,96 @@ const html = (description: string): JsonSchema => ({
 });
 const body = (id: string): JsonSchema => ({ required: true, content: json(ref(id)) });
 
+/** The media object of POST /api/media (src/media/media.ts `MediaObject`; README "Photos and video"). */
+const MEDIA_OBJECT: JsonSchema = {
+  type: 'object',
+  required: ['id', 'width', 'height', 'alt', 'createdAt', 'markdown', 'urls'],
+  properties: {
+    id: { type: 'string', pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' },
+    width: { type: 'integer' },
+    height: { type: 'integer' },
+    alt: { type: 'string' },
+    caption: { type: 'string' },
+    credit: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+    markdown: { type: 'string', description: 'Places the photo in an entry: `![alt](media:<id>)`' },
+    urls: {
+      type: 'object',
+      required: ['jpeg', 'webp', 'variants'],
+      properties: {
+        jpeg: { type: 'string' },
+        webp: { type: 'string' },
+        variants: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['width', 'format', 'contentType', 'url'],
+            properties: {
+              width: { type: 'integer' },
+              format: { enum: ['webp', 'jpg'] },
+              contentType: { type: 'string' },
+              url: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+};
+const MEDIA_ANSWER: JsonSchema = {
+  type: 'object',
+  required: ['media'],
+  properties: { media: MEDIA_OBJECT },
+};
+const textParam = (name: string, required: boolean, description: string): JsonSchema => ({
+  name,
+  in: 'query',
+  required,
+  description,
+  schema: { type: 'string' },
+});
+
+function mediaPaths(): Record<string, JsonSchema> {
+  return {
+    '/api/media': {
+      post: {
+        operationId: 'uploadMedia',
+        tags: ['media'],
+        summary: 'Upload a photo (editor)',
+        description:
+          'The body is the image file as it is (JPEG, PNG, WebP, GIF, AVIF, HEIF, TIFF). It is decoded, ' +
+          'turned upright, stripped of all metadata and re-encoded at 480/960/1600 px as WebP and JPEG.',
+        security: EDITOR,
+        parameters: [
+          textParam('alt', true, 'Alt text, 1–500 characters'),
+          textParam('caption', false, 'Caption, up to 1,000 characters'),
+          textParam('credit', false, 'Credit, up to 200 characters'),
+        ],
+        requestBody: {
+          required: true,
+          content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+        },
+        responses: {
+          '201': { description: 'Stored', content: json(MEDIA_ANSWER) },
+          ...errors('invalid', 'unauthorized', 'too_large'),
+        },
+      },
+    },
+    '/api/media/{mediaId}': {
+      parameters: [{ name: 'mediaId', in: 'path', required: true, schema: { type: 'string' } }],
+      get: {
+        operationId: 'getMedia',
+        tags: ['media'],
+        summary: 'One uploaded photo',
+        responses: {
+          '200': { description: 'The photo', content: json(MEDIA_ANSWER) },
+          ...errors('not_found'),
+        },
+      },
+    },
+  };
+}
+
 function paths(): Record<string, JsonSchema> {
   return {
     '/api/blogs': {
@@ -465,6 +555,7 @@ function paths(): Record<string, JsonSchema> {
       },
     },
     ...draftPaths(),
+    ...mediaPaths(),
     '/api/openapi.json': {
       get: {
         operationId: 'openApi',

@@ -4,9 +4,15 @@
  * The page's CSP forbids inline scripts and styles, so behaviour and looks come from /assets; the JSON
  * blocks below are data (`application/ld+json`, `application/json`), not scripts, with `<` escaped.
  */
-import type { Blog, BlogPage } from '../schema.js';
+import type { Blog, BlogPage, Entry } from '../schema.js';
 import { escapeHtml } from '../shared/escape-html.js';
-import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../shared/jsonld.js';
+import {
+  buildLiveBlogPosting,
+  entryHeadline,
+  jsonForScript,
+  newestPhotoUrl,
+  truncate,
+} from '../shared/jsonld.js';
 import { entryHtml, keyEventHtml, newestFirst } from '../shared/presentation.js';
 import { TRUST_TEXT } from '../shared/trust-text.js';
 import { toPlainText } from '../render.js';
@@ -74,6 +80,12 @@ ${blogs.length ? `<ul class="blog-list">\n${items}\n</ul>` : '<p>No live blogs y
   });
 }
 
+/** `og:image` from the newest photo (README "Photos and video"); nothing when the blog has none. */
+function ogImage(entries: readonly Entry[], pageUrl: string): string {
+  const image = newestPhotoUrl(entries, new URL(pageUrl).origin);
+  return image ? `<meta property="og:image" content="${escapeHtml(image)}">\n` : '';
+}
+
 // ---- GET /blogs/:blogId ------------------------------------------------------------------------
 
 /** SPEC §10 reading order: `?order=oldest` reads top to bottom; the default stays newest first. */
@@ -114,7 +126,7 @@ export function renderBlogPage(ctx: PageContext, data: BlogPage, order: FeedOrde
 <meta property="og:url" content="${escapeHtml(url)}">
 <meta property="article:published_time" content="${escapeHtml(blog.createdAt)}">
 <meta property="article:modified_time" content="${escapeHtml(blog.updatedAt)}">
-<meta name="twitter:card" content="summary">
+${ogImage(all, url)}<meta name="twitter:card" content="summary">
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${TRUST_TEXT.feed}`)}" href="${escapeHtml(`${url}/feed.atom`)}">
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${TRUST_TEXT.feedKeyEvents}`)}" href="${escapeHtml(`${url}/feed.atom?keyEvents=true`)}">
 <script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(buildLiveBlogPosting(blog, all, url, toPlainText))}</script>
@@ -182,6 +194,22 @@ ${control}
 </div>`;
 }
 
+/** The console's photo upload (client/console/media-upload.ts): picker, drop or paste, then the texts. */
+function mediaUploadHtml(): string {
+  return `<div class="media-upload" id="media-upload">
+<p class="media-drop" id="media-drop"><label for="media-file">Add a photo</label> <input type="file" id="media-file" accept="image/jpeg,image/png,image/webp,image/gif,image/avif,image/heif,image/tiff"> — or drop or paste one into the text.</p>
+<fieldset class="media-details" id="media-details" hidden>
+<legend>Photo <span id="media-name"></span></legend>
+${field('media-alt', 'Alt text (required)', '<input id="media-alt" maxlength="500" aria-describedby="media-alt-hint media-alt-error">', 'What the photo shows, for readers who cannot see it.')}
+${field('media-caption', 'Caption (optional)', '<input id="media-caption" maxlength="1000" aria-describedby="media-caption-error">')}
+${field('media-credit', 'Credit (optional)', '<input id="media-credit" maxlength="200" aria-describedby="media-credit-error">')}
+<p class="form-error" id="media-error" role="alert"></p>
+<button type="button" id="media-insert">Upload and insert</button> <button type="button" class="secondary" id="media-cancel">Cancel</button>
+</fieldset>
+<p class="form-status" id="media-status" role="status"></p>
+</div>`;
+}
+
 export function renderConsolePage(ctx: PageContext): string {
   const main = `<div class="console-layout">
 <header class="console-header">
@@ -226,6 +254,7 @@ ${field('blog-status', 'Status', '<select id="blog-status" name="status" aria-de
 <form id="compose-form" novalidate>
 ${field('compose-headline', 'Headline (optional)', '<input id="compose-headline" name="headline" maxlength="200" aria-describedby="compose-headline-error">')}
 ${field('compose-body', 'Text', '<textarea id="compose-body" name="body" rows="7" required aria-describedby="compose-body-hint compose-body-error"></textarea>', 'Markdown: **bold**, *italic*, [link](https://…), "> " quotes, "- " lists. Ctrl+Enter or ⌘+Enter posts.')}
+${mediaUploadHtml()}
 <div class="preview-box"><p class="preview-label" id="compose-preview-label">Preview</p><div class="preview entry-body" id="compose-preview" aria-labelledby="compose-preview-label"></div></div>
 <div class="toggles">
 <label><input type="checkbox" id="compose-key" name="keyEvent"> Key event</label>

@@ -4,6 +4,7 @@
  * its own HTML → plain-text function.
  */
 import type { Blog, Entry } from '../schema.js';
+import { photosIn, videosIn } from './entry-media.js';
 import { newestFirst } from './presentation.js';
 
 /** Longest derived headline (search engines cut longer ones). */
@@ -39,9 +40,11 @@ export function buildLiveBlogPosting(
     coverageStartTime: blog.createdAt,
   };
   if (blog.status === 'ended') posting['coverageEndTime'] = blog.updatedAt;
+  const origin = new URL(pageUrl).origin;
   posting['liveBlogUpdate'] = ordered.map((entry) => {
     const articleBody = toPlainText(entry.html);
     return {
+      ...mediaOf(entry, origin),
       '@type': 'BlogPosting',
       headline: entryHeadline(entry, articleBody),
       articleBody,
@@ -52,6 +55,39 @@ export function buildLiveBlogPosting(
     };
   });
   return posting;
+}
+
+/** schema.org `image` (ImageObject) and `video` (VideoObject) of an entry that carries them. */
+function mediaOf(entry: Entry, origin: string): Record<string, unknown> {
+  const media: Record<string, unknown> = {};
+  const images = photosIn(entry.html).map((p) => ({
+    '@type': 'ImageObject',
+    contentUrl: origin + p.src,
+    url: origin + p.src,
+    width: p.width,
+    height: p.height,
+    ...(p.caption ? { caption: p.caption } : {}),
+    description: p.alt,
+  }));
+  const videos = videosIn(entry.html).map((v) => ({
+    '@type': 'VideoObject',
+    name: v.title,
+    url: v.video.watchUrl,
+    embedUrl: v.video.embedUrl.replace(/\?.*$/, ''),
+    uploadDate: entry.createdAt,
+  }));
+  if (images.length > 0) media['image'] = images.length === 1 ? images[0] : images;
+  if (videos.length > 0) media['video'] = videos.length === 1 ? videos[0] : videos;
+  return media;
+}
+
+/** The newest entry's first photo, as an absolute URL (OpenGraph `og:image`); undefined without one. */
+export function newestPhotoUrl(entries: readonly Entry[], origin: string): string | undefined {
+  for (const entry of [...entries].sort(newestFirst)) {
+    const photo = photosIn(entry.html)[0];
+    if (photo) return origin + photo.src;
+  }
+  return undefined;
 }
 
 /** JSON for a data `<script>` block: `<` becomes \u003c, so nothing inside can close the element. */

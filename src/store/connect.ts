@@ -4,6 +4,7 @@
  * MemoryStore and MemoryBus. The one place that creates Redis clients.
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { MemoryMediaCatalog, RedisMediaCatalog, type MediaCatalog } from '../media/catalog.js';
 import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
 import { createWriteLimiter, type WriteLimiter } from '../write-limit.js';
 import { guardStore, type StoreHealth } from './guarded-store.js';
@@ -45,6 +46,8 @@ export interface StoreConnection {
   close(): Promise<void>;
   /** A per-editor write limit shared by every instance on this store (in memory without Redis). */
   writeLimiter(writesPerSecond: number): WriteLimiter;
+  /** Where media records are kept: Redis `<prefix>media:<id>` with Redis, memory without. */
+  mediaCatalog(): MediaCatalog;
 }
 
 /** How long after ioredis gave a client up ('end') it is started again. */
@@ -157,6 +160,10 @@ export function connectStore(
         writesPerSecond,
         commands ? { client: commands, prefix: config.redisPrefix } : undefined,
       );
+    },
+    mediaCatalog() {
+      const commands = clients[0];
+      return commands ? new RedisMediaCatalog(commands, config.redisPrefix) : new MemoryMediaCatalog();
     },
   };
 }

@@ -1,9 +1,9 @@
 /** The reader page as served: HTML and JSON-LD without JavaScript, the blog list, safety, looks, ending. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_BLOG, DEMO_ENTRIES } from '../../src/demo-entries.js';
+import { DEMO_BLOG, DEMO_ENTRIES, DEMO_PHOTO, DEMO_PHOTO_SLOT } from '../../src/demo-entries.js';
 import { uniqueId, type TestApp } from '../helpers/app.js';
 import { api } from '../helpers/clients.js';
 import {
@@ -197,7 +197,22 @@ describe('reader page', () => {
   it('looks right on a desktop and on a 375 px phone (screenshots)', async () => {
     const blogId = uniqueId('e2e-shot');
     await createBlog(app.url, app.token, blogId, DEMO_BLOG.title, DEMO_BLOG.description);
-    for (const entry of DEMO_ENTRIES.slice(0, 8)) await postEntry(app.url, app.token, blogId, entry);
+    // The demo's photo, uploaded as `npm run demo` does, so the screenshots show it.
+    const upload = await fetch(
+      `${app.url}/api/media?${new URLSearchParams({ alt: DEMO_PHOTO.alt, caption: DEMO_PHOTO.caption, credit: DEMO_PHOTO.credit }).toString()}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${app.token}` },
+        body: readFileSync(join(ROOT, DEMO_PHOTO.file)),
+      },
+    );
+    const photo = ((await upload.json()) as { media: { markdown: string } }).media.markdown;
+    for (const entry of DEMO_ENTRIES.slice(0, 8)) {
+      await postEntry(app.url, app.token, blogId, {
+        ...entry,
+        body: entry.body.replace(DEMO_PHOTO_SLOT, photo),
+      });
+    }
     const summary = DEMO_ENTRIES.find((e) => e.pinned);
     if (summary) await postEntry(app.url, app.token, blogId, summary);
     for (const [name, viewport] of [
@@ -212,6 +227,12 @@ describe('reader page', () => {
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
           viewport.width,
         );
+        // A full-page shot does not scroll, so lazy photos below the fold are loaded first.
+        await page.evaluate(async () => {
+          const images = [...document.querySelectorAll('img')];
+          for (const img of images) img.loading = 'eager';
+          await Promise.all(images.map((img) => img.decode().catch(() => undefined)));
+        });
         await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
         // The README's screenshot is only rewritten on request, so a test run leaves the tree clean.
         const docsShot = join(ROOT, 'docs', 'reader.png');
@@ -226,5 +247,5 @@ describe('reader page', () => {
         await close();
       }
     }
-  });
+  }, 45_000);
 });

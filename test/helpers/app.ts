@@ -1,4 +1,6 @@
 /** Starts a real liveblog server on port 0 for a test, on Redis (private server) or the memory store. */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createServer, type LiveblogServer } from '../../src/server.js';
 import { pino } from 'pino';
@@ -25,6 +27,8 @@ export async function startApp(
     // Suites write far faster than any editor; tests of the limit set it explicitly.
     EDITOR_WRITES_PER_SECOND: '0',
     READER_REQUESTS_PER_SECOND: '0',
+    // Uploaded media go to a scratch directory, never into the working tree.
+    MEDIA_DIR: join(tmpdir(), 'liveblog-test-media'),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...(options.prefix ? { REDIS_PREFIX: options.prefix } : {}),
     ...options.env,

@@ -1,13 +1,18 @@
 /** Response headers that harden every answer, and the Content-Security-Policy of the HTML pages. */
 import type { RequestHandler, Response } from 'express';
+import { VIDEO_FRAME_ORIGINS } from '../../shared/embeds.js';
 
-/** The pages load only their own scripts, styles and sockets; nothing may frame them. */
+/**
+ * The pages load only their own scripts, styles, images and sockets; nothing may frame them. The only
+ * frames they may hold are the video players of VIDEO_FRAME_ORIGINS, loaded when a reader clicks play.
+ */
 export const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
   "connect-src 'self' ws: wss:",
+  `frame-src ${VIDEO_FRAME_ORIGINS.join(' ')}`,
   "object-src 'none'",
   "base-uri 'none'",
   "frame-ancestors 'none'",
