@@ -14,6 +14,8 @@ import {
   EntryCreateSchema,
   EntryDeleteSchema,
   EntryUpdateSchema,
+  DEFAULT_LANGUAGE,
+  DEFAULT_TIME_ZONE,
   PAGE_LIMIT_DEFAULT,
   type Author,
   type Blog,
@@ -69,6 +71,8 @@ export class Liveblog {
         title: input.title,
         description: input.description ?? existing?.description ?? '',
         status: input.status ?? existing?.status ?? 'live',
+        language: input.language ?? existing?.language ?? DEFAULT_LANGUAGE,
+        timeZone: input.timeZone ?? existing?.timeZone ?? DEFAULT_TIME_ZONE,
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,
       };

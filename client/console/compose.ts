@@ -12,6 +12,20 @@ import { request, showError } from './request.js';
 const POST_MAX_ATTEMPTS = 4;
 const RETRY_BASE_DELAY_MS = 1_000;
 
+/** How long "Posted." stays before it gives way by itself. */
+const POSTED_SHOWN_MS = 4_000;
+
+/**
+ * A headline is plain text on every page (SPEC §2): Markdown emphasis typed into it would show as raw
+ * `**`, so its marks are dropped ("**Breaking:** talks" → "Breaking: talks"), in the preview and the post.
+ */
+export function plainHeadline(text: string): string {
+  return text
+    .replace(/\*\*(.+?)\*\*|__(.+?)__/g, (_m, a?: string, b?: string) => a ?? b ?? '')
+    .replace(/(^|[\s(])[*_]([^*_\s](?:[^*_]*[^*_\s])?)[*_](?=$|[\s).,:;!?])/g, '$1$2')
+    .trim();
+}
+
 const wait = (ms: number): Promise<void> => new Promise((resolve) => window.setTimeout(resolve, ms));
 
 export class Compose {
@@ -31,7 +45,8 @@ export class Compose {
   socket: EditorSocket | undefined;
 
   constructor() {
-    this.body.addEventListener('input', () => renderPreview(this.preview, this.body.value));
+    this.body.addEventListener('input', () => this.renderPreview());
+    this.headline.addEventListener('input', () => this.renderPreview());
     // A finished post's "Posted." gives way as soon as the next one is being written.
     this.form.addEventListener('input', () => {
       if (!this.sending) this.status.textContent = '';
@@ -46,7 +61,18 @@ export class Compose {
       event.preventDefault();
       void this.post();
     });
+    this.renderPreview();
+  }
+
+  /** The entry as readers will see it: its headline (plain text), then the body's Markdown. */
+  private renderPreview(): void {
     renderPreview(this.preview, this.body.value);
+    const headline = plainHeadline(this.headline.value);
+    if (headline === '') return;
+    const h = document.createElement('h3');
+    h.className = 'entry-headline';
+    h.textContent = headline;
+    this.preview.prepend(h);
   }
 
   private lock(locked: boolean): void {
@@ -66,7 +92,8 @@ export class Compose {
       pinned: this.pinned.checked,
       idempotencyKey: this.idempotencyKey,
     };
-    if (this.headline.value.trim() !== '') payload.headline = this.headline.value.trim();
+    const headline = plainHeadline(this.headline.value);
+    if (headline !== '') payload.headline = headline;
     showError(this.form, 'compose-', this.error, null);
     this.lock(true);
     this.status.textContent = 'Posting…';
@@ -77,6 +104,10 @@ export class Compose {
           this.status.textContent = outcome.value.duplicate
             ? 'This entry had already been posted (an earlier attempt reached the server); it was not posted again.'
             : 'Posted.';
+          const shown = this.status.textContent;
+          window.setTimeout(() => {
+            if (this.status.textContent === shown) this.status.textContent = '';
+          }, POSTED_SHOWN_MS);
           this.reset();
           return;
         }
@@ -101,7 +132,7 @@ export class Compose {
   private reset(): void {
     this.form.reset();
     this.idempotencyKey = crypto.randomUUID();
-    renderPreview(this.preview, '');
+    this.renderPreview();
     this.body.focus();
   }
 }

@@ -8,6 +8,7 @@ import type { Blog, BlogPage } from '../schema.js';
 import { escapeHtml } from '../shared/escape-html.js';
 import { buildLiveBlogPosting, entryHeadline, jsonForScript, truncate } from '../shared/jsonld.js';
 import { entryHtml, keyEventHtml, newestFirst } from '../shared/presentation.js';
+import { t, textDirection, type PageLocale } from '../shared/i18n/index.js';
 import { toPlainText } from '../render.js';
 
 export interface PageContext {
@@ -28,10 +29,13 @@ function layout(opts: {
   head?: string;
   script?: 'reader' | 'console';
   main: string;
+  /** The page's language (BCP 47): `<html lang dir>` and the skip link follow it. Default English. */
+  language?: string;
 }): string {
   const script = opts.script ? `\n<script src="/assets/${opts.script}.js" defer></script>` : '';
+  const lang = opts.language ?? 'en';
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(lang)}" dir="${textDirection(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -40,7 +44,7 @@ function layout(opts: {
 <link rel="stylesheet" href="/assets/style.css">${opts.head ?? ''}${script}
 </head>
 <body class="${opts.bodyClass}">
-<a class="skip-link" href="#main">Skip to content</a>
+<a class="skip-link" href="#main">${escapeHtml(t(lang, 'skipToContent'))}</a>
 <header class="site-header"><a class="site-name" href="/">liveblog</a></header>
 <main id="main" tabindex="-1">
 ${opts.main}
@@ -75,17 +79,41 @@ ${blogs.length ? `<ul class="blog-list">\n${items}\n</ul>` : '<p>No live blogs y
 
 // ---- GET /blogs/:blogId ------------------------------------------------------------------------
 
-export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
+/**
+ * An older page of the feed for readers without JavaScript (SPEC §9: `?before=<entryId>`): the entries
+ * older than `before`, and whether more remain.
+ */
+export interface OlderPage {
+  before: string;
+  entries: BlogPage['entries'];
+  hasMore: boolean;
+}
+
+function blogPath(blogId: string): string {
+  return `/blogs/${encodeURIComponent(blogId)}`;
+}
+
+export function renderBlogPage(
+  ctx: PageContext,
+  data: BlogPage,
+  older?: OlderPage,
+  now: number = Date.now(),
+): string {
   const { blog, pinned } = data;
+  const locale: PageLocale = { language: blog.language, timeZone: blog.timeZone };
+  const lang = blog.language;
   const url = blogUrl(ctx, blog.id);
   const rest = data.entries.filter((e) => e.id !== pinned?.id);
-  const shown = pinned ? [pinned, ...rest] : rest;
-  const all = [...shown].sort(newestFirst);
+  const newest = pinned ? [pinned, ...rest] : rest;
+  const all = [...newest].sort(newestFirst);
+  // The newest page shows the pinned entry on top; an older page shows its slice of the timeline.
+  const shown = older ? older.entries : newest;
+  const hasMore = older ? older.hasMore : data.hasMore;
   const keyEvents = all.filter((e) => e.keyEvent);
   const ended = blog.status === 'ended';
-  const firstEntry = all[0];
+  // Not the newest entry's text: it changes by the minute and a share card would keep a passing update.
   const description = truncate(
-    blog.description || (firstEntry ? toPlainText(firstEntry.html) : `Live updates: ${blog.title}`),
+    blog.description || t(lang, 'liveUpdatesAbout', { title: blog.title }),
     DESCRIPTION_MAX_CHARS,
   );
   const state = {
@@ -105,43 +133,68 @@ export function renderBlogPage(ctx: PageContext, data: BlogPage): string {
 <meta property="og:title" content="${escapeHtml(blog.title)}">
 <meta property="og:description" content="${escapeHtml(description)}">
 <meta property="og:url" content="${escapeHtml(url)}">
+<meta property="og:locale" content="${escapeHtml(lang.replace('-', '_'))}">
 <meta property="article:published_time" content="${escapeHtml(blog.createdAt)}">
 <meta property="article:modified_time" content="${escapeHtml(blog.updatedAt)}">
 <meta name="twitter:card" content="summary">
-<script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(buildLiveBlogPosting(blog, all, url, toPlainText))}</script>
-<script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`;
+<script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(buildLiveBlogPosting(blog, all, url, toPlainText))}</script>${older ? '\n<meta name="robots" content="noindex, follow">' : `\n<script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`}`;
 
   const keyEventItems = keyEvents
-    .map((e) => keyEventHtml(e, entryHeadline(e, toPlainText(e.html))))
+    .map((e) => keyEventHtml(e, entryHeadline(e, toPlainText(e.html)), locale, now))
     .join('\n');
 
+  // Paging without JavaScript: plain links (the live client hides them and pages with "load older").
+  const oldest = [...(older ? older.entries : data.entries)].sort(newestFirst).at(-1);
+  const olderLink =
+    hasMore && oldest
+      ? `<a class="page-link" id="older-page" rel="next" href="${escapeHtml(`${blogPath(blog.id)}?before=${encodeURIComponent(oldest.id)}`)}">${escapeHtml(t(lang, 'olderPage'))}</a>`
+      : '';
+  const newestLink = older
+    ? `<a class="page-link" id="newest-page" href="${escapeHtml(blogPath(blog.id))}">${escapeHtml(t(lang, 'newestPage'))}</a>`
+    : '';
+  const pageNav =
+    olderLink || newestLink
+      ? `<nav class="page-nav" id="page-nav" aria-label="${escapeHtml(t(lang, 'pageNavigation'))}">${newestLink}${olderLink}</nav>`
+      : '';
+
+  // The feed comes before the key-event box in the document, so keyboard users reach the first entry
+  // first; on wide screens the box is laid out beside the feed (style.css).
   const main = `<div class="blog-layout">
 <header class="blog-header">
-<p class="blog-status" id="blog-status" data-status="${ended ? 'ended' : 'live'}">${ended ? 'This live blog has ended.' : 'Live'}</p>
+<p class="blog-status" id="blog-status" data-status="${ended ? 'ended' : 'live'}">${escapeHtml(ended ? t(lang, 'statusEnded') : t(lang, 'statusLive'))}</p>
 <h1 id="blog-title">${escapeHtml(blog.title)}</h1>
 <p class="blog-description" id="blog-description"${blog.description ? '' : ' hidden'}>${escapeHtml(blog.description)}</p>
 <p class="connection" id="connection-state" role="status" hidden></p>
+<p class="feed-error" id="feed-error" role="alert"></p>
 </header>
+<section class="feed" aria-labelledby="feed-title">
+<h2 id="feed-title" class="visually-hidden">${escapeHtml(t(lang, 'updates'))}</h2>
+<button type="button" class="new-updates" id="new-updates" hidden></button>
+<ol class="entries" id="feed">
+${shown.map((e) => entryHtml(e, url, locale, now)).join('\n')}
+</ol>
+<p class="empty" id="feed-empty"${shown.length ? ' hidden' : ''}>${escapeHtml(t(lang, 'noUpdates'))}</p>
+<button type="button" class="load-older" id="load-older" hidden>${escapeHtml(t(lang, 'loadOlder'))}</button>
+${pageNav}
+</section>
 <aside class="key-events" id="key-events" aria-labelledby="key-events-title"${keyEvents.length ? '' : ' hidden'}>
-<h2 id="key-events-title">Key events</h2>
+<h2 id="key-events-title">${escapeHtml(t(lang, 'keyEvents'))}</h2>
 <ol class="key-events-list" id="key-events-list">
 ${keyEventItems}
 </ol>
 </aside>
-<section class="feed" aria-labelledby="feed-title">
-<h2 id="feed-title" class="visually-hidden">Updates</h2>
-<button type="button" class="new-updates" id="new-updates" hidden></button>
-<ol class="entries" id="feed">
-${shown.map((e) => entryHtml(e, url)).join('\n')}
-</ol>
-${shown.length ? '' : '<p class="empty">No updates yet.</p>'}
-<p class="feed-error" id="feed-error" role="alert"></p>
-<button type="button" class="load-older" id="load-older" hidden>Load older updates</button>
-</section>
 <div class="visually-hidden" id="announcer" aria-live="polite" aria-atomic="true"></div>
 </div>`;
 
-  return layout({ ctx, title: blog.title, bodyClass: 'reader', head, script: 'reader', main });
+  return layout({
+    ctx,
+    title: blog.title,
+    bodyClass: 'reader',
+    head,
+    ...(older ? {} : { script: 'reader' as const }),
+    main,
+    language: lang,
+  });
 }
 
 // ---- GET /console --------------------------------------------------------------------------------
@@ -228,12 +281,12 @@ ${field('compose-body', 'Text', '<textarea id="compose-body" name="body" rows="7
 
 // ---- 404 -----------------------------------------------------------------------------------------
 
-export function renderNotFoundPage(ctx: PageContext, message: string): string {
+export function renderNotFoundPage(ctx: PageContext, message: string, heading = 'Not found'): string {
   return layout({
     ctx,
-    title: 'Not found — liveblog',
+    title: `${heading} — liveblog`,
     bodyClass: 'not-found',
     head: '\n<meta name="robots" content="noindex">',
-    main: `<h1>Not found</h1>\n<p>${escapeHtml(message)}</p>\n<p><a href="/">See all live blogs</a></p>`,
+    main: `<h1>${escapeHtml(heading)}</h1>\n<p>${escapeHtml(message)}</p>\n<p><a href="/">See all live blogs</a></p>`,
   });
 }

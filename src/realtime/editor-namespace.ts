@@ -57,7 +57,7 @@ export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void 
       socket.disconnect(true);
       return;
     }
-    wireReader(socket, deps);
+    wireReader(socket, deps, false);
     answers.refuseUnknown(socket, EDITOR_EVENTS);
     /** The listener of a write: as any request, checked for an expired token and rate-limited. */
     const write = <A>(event: string, handler: (payload: unknown) => Promise<A>) =>

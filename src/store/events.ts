@@ -1,5 +1,5 @@
 /** Turning an EventDraft into the public envelope: one place, so both stores emit identical bytes. */
-import type { LiveEvent } from '../schema.js';
+import { withBlogDefaults, type LiveEvent } from '../schema.js';
 import { formatCursor } from '../cursor.js';
 import type { EventDraft } from './store.js';
 
@@ -29,5 +29,7 @@ export function serializeEvent(blogId: string, draft: EventDraft, epoch: string,
 }
 
 export function parseEvent(json: string): LiveEvent {
-  return JSON.parse(json) as LiveEvent;
+  const event = JSON.parse(json) as LiveEvent;
+  // A blog.updated logged before SPEC §9 reads with the default language and time zone.
+  return event.type === 'blog.updated' ? { ...event, blog: withBlogDefaults(event.blog) } : event;
 }

@@ -4,7 +4,7 @@
  */
 import type { Redis, Result } from 'ioredis';
 import { AppError } from '../errors.js';
-import type { Blog, Entry, LiveEvent } from '../schema.js';
+import { withBlogDefaults, type Blog, type Entry, type LiveEvent } from '../schema.js';
 import { draftHalves, parseEvent } from './events.js';
 import { blogIdFromChannel, blogIndexKey, blogKeys } from './keys.js';
 import { COMMIT_LUA, EVENTS_LUA, PAGE_LUA, SNAPSHOT_LUA } from './lua.js';
@@ -172,7 +172,7 @@ export class RedisStore implements Store {
 
   async getBlog(blogId: string): Promise<Blog | null> {
     const json = await this.redis.get(blogKeys(this.prefix, blogId).blog);
-    return json ? (JSON.parse(json) as Blog) : null;
+    return json ? readBlog(json) : null;
   }
 
   async listBlogs(): Promise<Blog[]> {
@@ -181,9 +181,7 @@ export class RedisStore implements Store {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.get(blogKeys(this.prefix, id).blog);
     const rows = (await pipeline.exec()) ?? [];
-    const blogs = rows.flatMap(([err, json]) =>
-      !err && typeof json === 'string' ? [JSON.parse(json) as Blog] : [],
-    );
+    const blogs = rows.flatMap(([err, json]) => (!err && typeof json === 'string' ? [readBlog(json)] : []));
     return blogs.sort((x, y) => (x.updatedAt < y.updatedAt ? 1 : -1));
   }
 
@@ -210,7 +208,7 @@ export class RedisStore implements Store {
     if (!reply) return null;
     const [blog, seq, epoch, total, pinned, ...rows] = reply;
     return {
-      blog: JSON.parse(String(blog)) as Blog,
+      blog: readBlog(String(blog)),
       seq: Number(seq),
       epoch: String(epoch),
       total: Number(total),
@@ -343,4 +341,9 @@ export class RedisBus implements EventBus {
     this.listeners.clear();
     await this.sub.quit().catch(() => this.sub.disconnect());
   }
+}
+
+/** A stored blog; one stored before SPEC §9 reads with the default language and time zone. */
+function readBlog(json: string): Blog {
+  return withBlogDefaults(JSON.parse(json) as Blog);
 }

@@ -30,6 +30,8 @@ export function makeBlog(id: string, overrides: Partial<Blog> = {}): Blog {
     title: `Live: ${id}`,
     description: 'A blog for store tests',
     status: 'live',
+    language: 'en',
+    timeZone: 'UTC',
     createdAt: now,
     updatedAt: now,
     ...overrides,

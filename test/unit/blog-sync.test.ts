@@ -188,6 +188,8 @@ const blog: Blog = {
   title: 'T',
   description: '',
   status: 'live',
+  language: 'en',
+  timeZone: 'UTC',
   createdAt: '2024-01-01T00:00:00.000Z',
   updatedAt: '2024-01-01T00:00:00.000Z',
 };

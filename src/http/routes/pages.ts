@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import { existsSync } from 'node:fs';
 import { toErrorBody } from '../../errors.js';
+import { EntryIdSchema, PAGE_LIMIT_DEFAULT } from '../../schema.js';
 import type { Liveblog } from '../../liveblog.js';
 import { sendPage } from '../middleware/security-headers.js';
 import { publicOrigin } from '../public-origin.js';
@@ -32,7 +33,25 @@ export function pageRoutes(options: PageRoutesOptions): Router {
   });
   router.get('/blogs/:blogId', async (req, res) => {
     try {
-      sendPage(res, 200, renderBlogPage({ origin: origin(req) }, await service.pageData(req.params.blogId)));
+      const ctx = { origin: origin(req) };
+      const before = req.query['before'];
+      if (before === undefined) {
+        sendPage(res, 200, renderBlogPage(ctx, await service.pageData(req.params.blogId)));
+        return;
+      }
+      // SPEC §9: an older page for readers without JavaScript.
+      const parsed = EntryIdSchema.safeParse(before);
+      if (!parsed.success) {
+        sendPage(res, 400, renderNotFoundPage(ctx, 'That is not a page of this live blog.', 'Bad request'));
+        return;
+      }
+      const data = await service.pageData(req.params.blogId);
+      const page = await service.listEntries({
+        blogId: req.params.blogId,
+        before: parsed.data,
+        limit: PAGE_LIMIT_DEFAULT,
+      });
+      sendPage(res, 200, renderBlogPage(ctx, data, { before: parsed.data, ...page }));
     } catch (err) {
       // An unknown blog or a blog id that is not a slug is a 404 page; anything else is a real error.
       const { code } = toErrorBody(err);
