@@ -69,7 +69,7 @@ describe('the log at the default level', () => {
       typeof io
     >[1]);
     try {
-      const ack = await socket.timeout(5_000).emitWithAck('subscribe', { blogId });
+      const ack: unknown = await socket.timeout(5_000).emitWithAck('subscribe', { blogId });
       expect(ack).toMatchObject({ ok: true });
       socket.emit('no-such-event', { junk: true });
       await socket.timeout(5_000).emitWithAck('subscribe', { blogId: 'NOT A SLUG' });
