@@ -111,6 +111,34 @@ describe('a Persian blog', () => {
   });
 });
 
+describe('the console', () => {
+  it("sets a blog's language and time zone, and explains an unknown zone next to its field", async () => {
+    const blogId = uniqueId('e2e-fa-console');
+    const { page, errors, close } = await openPage(browser);
+    try {
+      await page.goto(`${app.url}/console`);
+      await page.fill('#token', app.token);
+      await page.click('#signin-form button[type="submit"]');
+      await page.locator('#workspace').waitFor();
+      await page.click('#blog-form-details summary');
+      await page.fill('#blog-id', blogId);
+      await page.fill('#blog-title', 'بحران در اوکراین');
+      await page.fill('#blog-language', 'fa');
+      await page.fill('#blog-timeZone', 'Mars/Olympus');
+      await page.click('#blog-form button[type="submit"]');
+      await page.locator('#blog-timeZone-error:not(:empty)').waitFor();
+      await page.fill('#blog-timeZone', 'Asia/Tehran');
+      await page.click('#blog-form button[type="submit"]');
+      await expect.poll(() => page.locator('#blog-select').inputValue()).toBe(blogId);
+      const res = await api(app.url, 'GET', `/api/blogs/${blogId}`);
+      expect(res.body['blog']).toMatchObject({ language: 'fa', timeZone: 'Asia/Tehran' });
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('reader safety', () => {
   it('sets no cookie and requests nothing from another origin', async () => {
     const blogId = await persianBlog();
