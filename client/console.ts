@@ -38,6 +38,8 @@ const els = {
   blogDescription: byId('blog-description', HTMLTextAreaElement),
   blogSummary: byId('blog-summary', HTMLTextAreaElement),
   blogStatus: byId('blog-status', HTMLSelectElement),
+  blogLanguage: byId('blog-language', HTMLInputElement),
+  blogTimeZone: byId('blog-timeZone', HTMLInputElement),
   blogFormError: byId('blog-form-error', HTMLParagraphElement),
   composePanel: byId('compose-panel', HTMLElement),
   entriesPanel: byId('entries-panel', HTMLElement),
@@ -152,6 +154,8 @@ function fillBlogForm(blog: Blog | undefined): void {
   els.blogDescription.value = blog?.description ?? '';
   els.blogSummary.value = blog?.summary ?? '';
   els.blogStatus.value = blog?.status ?? 'live';
+  els.blogLanguage.value = blog?.language ?? '';
+  els.blogTimeZone.value = blog?.timeZone ?? '';
 }
 
 function selectBlog(blogId: string): void {
@@ -234,6 +238,11 @@ els.blogForm.addEventListener('submit', (event) => {
     // The select offers exactly the two statuses.
     status: els.blogStatus.value === 'ended' ? 'ended' : 'live',
   };
+  // Left empty: a new blog gets en / UTC, an existing one keeps what it has (SPEC §9).
+  const language = els.blogLanguage.value.trim();
+  const timeZone = els.blogTimeZone.value.trim();
+  if (language !== '') payload.language = language;
+  if (timeZone !== '') payload.timeZone = timeZone;
   showError(els.blogForm, 'blog-', els.blogFormError, null);
   void request(s, 'blog:upsert', payload).then(async (outcome) => {
     if (outcome.kind === 'network') els.blogFormError.textContent = networkErrorText();

@@ -10,6 +10,7 @@ import { describeError } from './lib/errors.js';
 import { readerSocket, type ReaderSocket } from './lib/sockets.js';
 import { buildLiveBlogPosting, jsonForScript } from '../src/shared/jsonld.js';
 import { refreshTimes, TIME_REFRESH_MS } from './lib/time.js';
+import { t, type MessageKey, type PageLocale } from '../src/shared/i18n/index.js';
 import { Feed, scrollToEntry } from './reader/feed.js';
 import { KeyEvents } from './reader/key-events.js';
 import { fromHtml } from './reader/markup.js';
@@ -33,6 +34,10 @@ const canonical = document.querySelector<HTMLLinkElement>('link[rel="canonical"]
 const pageUrl = canonical?.href ?? `${location.origin}${location.pathname}`;
 const blogId = state.blog.id;
 installVideoPlayers();
+/** The blog's language and time zone (SPEC §9): every word and time of the page follows them. */
+const locale: PageLocale = { language: state.blog.language, timeZone: state.blog.timeZone };
+const say = (key: MessageKey, vars?: Record<string, string | number>): string =>
+  t(locale.language, key, vars);
 
 const els = {
   title: byId('blog-title', HTMLHeadingElement),
@@ -43,6 +48,7 @@ const els = {
   newUpdates: byId('new-updates', HTMLButtonElement),
   loadOlder: byId('load-older', HTMLButtonElement),
   feedError: byId('feed-error', HTMLParagraphElement),
+  empty: byId('feed-empty', HTMLParagraphElement),
   announcer: byId('announcer', HTMLDivElement),
   keyEventsBox: byId('key-events', HTMLElement),
   keyEventsList: byId('key-events-list', HTMLOListElement),
@@ -63,19 +69,27 @@ function announceNew(count: number): void {
   announceTimer = window.setTimeout(() => {
     const n = pendingAnnouncement;
     pendingAnnouncement = 0;
-    els.announcer.textContent = n === 1 ? '1 new update' : `${n} new updates`;
+    els.announcer.textContent = say('newUpdates', { n });
   }, ANNOUNCE_DEBOUNCE_MS);
 }
 
 // ---- blog header -------------------------------------------------------------------------------
-const connection = createConnectionState(els.connection);
+const connection = createConnectionState(els.connection, undefined, {
+  connecting: say('connecting'),
+  live: say('connected'),
+  reconnecting: say('reconnecting'),
+  offline: say('offline'),
+  ended: say('endedUpdatesStopped'),
+  gone: say('gone'),
+  unauthorized: say('serverRefused'),
+});
 
 function showBlog(blog: Blog): void {
   els.title.textContent = blog.title;
   els.description.textContent = blog.description;
   els.description.hidden = blog.description === '';
   els.status.dataset['status'] = blog.status;
-  els.status.textContent = blog.status === 'ended' ? 'This live blog has ended.' : 'Live';
+  els.status.textContent = blog.status === 'ended' ? say('statusEnded') : say('statusLive');
   // "What we know": the server's sanitised HTML, replaced only when it changed.
   const summaryHtml = blog.summaryHtml ?? '';
   if (summaryHtml !== summaryShown) {
@@ -88,9 +102,9 @@ function showBlog(blog: Blog): void {
 }
 
 // ---- the feed --------------------------------------------------------------------------------
-const keyEvents = new KeyEvents(els.keyEventsBox, els.keyEventsList, (id) => void jumpTo(id));
+const keyEvents = new KeyEvents(els.keyEventsBox, els.keyEventsList, locale, (id) => void jumpTo(id));
 
-const liveFeed: Feed = new Feed(els, pageUrl, state, order, {
+const liveFeed: Feed = new Feed(els, pageUrl, locale, state, order, {
   onChange: (f) => {
     els.jsonLd.textContent = jsonForScript(buildLiveBlogPosting(f.blog, f.all(), pageUrl, htmlToPlainText));
   },
@@ -100,8 +114,10 @@ const liveFeed: Feed = new Feed(els, pageUrl, state, order, {
 keyEvents.merge(liveFeed.all());
 for (const button of Array.from(document.querySelectorAll<HTMLButtonElement>('.copy-link')))
   button.hidden = false;
-refreshTimes(document);
-window.setInterval(() => refreshTimes(document), TIME_REFRESH_MS);
+// With JavaScript, "load older" pages in place; the plain links are for pages without it.
+document.getElementById('page-nav')?.setAttribute('hidden', '');
+refreshTimes(document, Date.now(), locale);
+window.setInterval(() => refreshTimes(document, Date.now(), locale), TIME_REFRESH_MS);
 
 els.newUpdates.addEventListener('click', () => {
   const first = liveFeed.revealHeld();
@@ -114,17 +130,17 @@ els.list.addEventListener('click', (event) => {
   if (!button || !url) return;
   const done = (text: string): void => {
     button.textContent = text;
-    window.setTimeout(() => (button.textContent = 'Copy link'), 2000);
+    window.setTimeout(() => (button.textContent = say('copyLink')), 2000);
   };
   const fallback = (): void => {
     // No clipboard (insecure context or refused): put the permalink in the address bar instead.
     history.replaceState(null, '', new URL(url).hash);
-    done('Link in address bar');
+    done(say('linkInAddressBar'));
   };
   // navigator.clipboard is absent outside secure contexts, whatever the type declarations say.
   const clipboard = navigator.clipboard as Clipboard | undefined;
   if (!clipboard) fallback();
-  else clipboard.writeText(url).then(() => done('Link copied'), fallback);
+  else clipboard.writeText(url).then(() => done(say('linkCopied')), fallback);
 });
 
 // ---- the socket ------------------------------------------------------------------------------
@@ -133,12 +149,12 @@ let sync: BlogSync | undefined;
 let unwatch: (() => void) | undefined;
 let keyEventsLoaded = false;
 
-function stopLive(): void {
+function stopLive(why: 'ended' | 'gone' = 'ended'): void {
   sync?.stop();
   sync = undefined;
   unwatch?.();
   socket.disconnect();
-  connection.set('ended');
+  connection.set(why);
 }
 
 async function fetchEntries(query: {
@@ -180,16 +196,14 @@ async function loadOlder(): Promise<boolean> {
   try {
     const answer = await fetchEntries({ before, limit: PAGE_SIZE });
     if (!answer.ok || !answer.entries) {
-      els.feedError.textContent = answer.error
-        ? describeError(answer.error)
-        : 'Could not load older updates.';
+      els.feedError.textContent = answer.error ? describeError(answer.error) : say('loadOlderFailed');
       return false;
     }
     liveFeed.addOlder(answer.entries, answer.hasMore ?? false);
     keyEvents.merge(answer.entries.filter((e) => e.keyEvent));
     return true;
   } catch {
-    els.feedError.textContent = 'Could not load older updates — check your connection and try again.';
+    els.feedError.textContent = say('loadOlderOffline');
     return false;
   } finally {
     els.loadOlder.disabled = false;
@@ -236,8 +250,10 @@ if (state.blog.status === 'ended') {
         }
       },
       onError: (error) => {
-        els.feedError.textContent =
-          error.code === 'not_found' ? 'This live blog no longer exists.' : describeError(error);
+        // The blog is gone (deleted, or a store that was wiped): stop for good and say so where the
+        // connection state is, at the top, instead of reconnecting forever.
+        if (error.code === 'not_found') stopLive('gone');
+        else els.feedError.textContent = describeError(error);
       },
     },
     { seq: state.seq, cursor: state.cursor },

@@ -15,6 +15,8 @@ import {
   EntryDeleteSchema,
   EntryIdSchema,
   EntryUpdateSchema,
+  DEFAULT_LANGUAGE,
+  DEFAULT_TIME_ZONE,
   PAGE_LIMIT_DEFAULT,
   type Author,
   type Blog,
@@ -97,6 +99,8 @@ export class Liveblog {
         description: input.description ?? existing?.description ?? '',
         status: input.status ?? existing?.status ?? 'live',
         ...summaryOf(input.summary ?? existing?.summary ?? ''),
+        language: input.language ?? existing?.language ?? DEFAULT_LANGUAGE,
+        timeZone: input.timeZone ?? existing?.timeZone ?? DEFAULT_TIME_ZONE,
         createdAt: existing?.createdAt ?? at,
         updatedAt: at,
       };

@@ -20,6 +20,41 @@ export const BlogStatusSchema = z.enum(['live', 'ended']);
 
 export const SUMMARY_MAX_CHARS = 5_000;
 export const CORRECTION_MAX_CHARS = 500;
+/** SPEC §9: a blog's language (BCP 47) and time zone (IANA), and what a blog without them reads as. */
+export const DEFAULT_LANGUAGE = 'en';
+export const DEFAULT_TIME_ZONE = 'UTC';
+
+/** A BCP 47 tag `Intl` accepts, in its canonical form ("EN-gb" → "en-GB"); anything else fails. */
+export const LanguageSchema = z
+  .string()
+  .min(1)
+  .max(35)
+  .transform((tag, ctx) => {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(tag);
+      if (canonical) return canonical;
+    } catch {
+      // falls through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be a BCP 47 language tag, e.g. "en", "fa", "uk-UA"' });
+    return z.NEVER;
+  });
+
+/** An IANA time zone `Intl.DateTimeFormat` accepts, in its canonical case ("asia/tehran" → "Asia/Tehran"). */
+export const TimeZoneSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .transform((zone, ctx) => {
+    try {
+      const resolved = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+      // ICU spells some zones by an older link name (Europe/Kyiv → Europe/Kiev): only the case is taken.
+      return resolved.toLowerCase() === zone.toLowerCase() ? resolved : zone;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an IANA time zone, e.g. "UTC", "Europe/Kyiv"' });
+      return z.NEVER;
+    }
+  });
 
 export const BlogSchema = z.object({
   id: BlogIdSchema,
@@ -30,10 +65,21 @@ export const BlogSchema = z.object({
   summary: z.string().default(''),
   /** The server's sanitised rendering of `summary` (as `Entry.html`). */
   summaryHtml: z.string().default(''),
+  language: z.string(),
+  timeZone: z.string(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
 export type Blog = z.infer<typeof BlogSchema>;
+
+/** A stored blog as it reads today: one written before SPEC §9 has no language or time zone yet. */
+export function withBlogDefaults(stored: Omit<Blog, 'language' | 'timeZone'> & Partial<Blog>): Blog {
+  return {
+    ...stored,
+    language: stored.language ?? DEFAULT_LANGUAGE,
+    timeZone: stored.timeZone ?? DEFAULT_TIME_ZONE,
+  };
+}
 
 export const AuthorSchema = z.object({ id: z.string(), name: z.string() });
 export type Author = z.infer<typeof AuthorSchema>;
@@ -132,6 +178,8 @@ export const BlogUpsertSchema = z.strictObject({
     .max(SUMMARY_MAX_CHARS)
     .transform((s) => s.replace(CONTROL_CHARS, ''))
     .optional(),
+  language: LanguageSchema.optional(),
+  timeZone: TimeZoneSchema.optional(),
 });
 export type BlogUpsert = z.infer<typeof BlogUpsertSchema>;
 

@@ -16,6 +16,20 @@ import { request, showError } from './request.js';
 const POST_MAX_ATTEMPTS = 4;
 const RETRY_BASE_DELAY_MS = 1_000;
 
+/** How long "Posted." stays before it gives way by itself. */
+const POSTED_SHOWN_MS = 4_000;
+
+/**
+ * A headline is plain text on every page (SPEC §2): Markdown emphasis typed into it would show as raw
+ * `**`, so its marks are dropped ("**Breaking:** talks" → "Breaking: talks"), in the preview and the post.
+ */
+export function plainHeadline(text: string): string {
+  return text
+    .replace(/\*\*(.+?)\*\*|__(.+?)__/g, (_m, a?: string, b?: string) => a ?? b ?? '')
+    .replace(/(^|[\s(])[*_]([^*_\s](?:[^*_]*[^*_\s])?)[*_](?=$|[\s).,:;!?])/g, '$1$2')
+    .trim();
+}
+
 const wait = (ms: number): Promise<void> => new Promise((resolve) => window.setTimeout(resolve, ms));
 
 export class Compose {
@@ -46,6 +60,7 @@ export class Compose {
 
   constructor() {
     this.body.addEventListener('input', () => this.refreshPreview());
+    this.headline.addEventListener('input', () => this.refreshPreview());
     new MediaUpload({
       token: () => this.token,
       cursor: () => this.body.selectionStart,
@@ -78,8 +93,15 @@ export class Compose {
     this.refreshPreview();
   }
 
+  /** The entry as readers will see it: its headline (plain text), then the body's Markdown. */
   private refreshPreview(): void {
     renderPreview(this.preview, this.body.value, this.previewMedia);
+    const headline = plainHeadline(this.headline.value);
+    if (headline === '') return;
+    const h = document.createElement('h3');
+    h.className = 'entry-headline';
+    h.textContent = headline;
+    this.preview.prepend(h);
   }
 
   private remember(media: MediaObject): void {
@@ -127,7 +149,8 @@ export class Compose {
       verification: verificationOf(this.verification.value),
       idempotencyKey: this.idempotencyKey,
     };
-    if (this.headline.value.trim() !== '') payload.headline = this.headline.value.trim();
+    const headline = plainHeadline(this.headline.value);
+    if (headline !== '') payload.headline = headline;
     showError(this.form, 'compose-', this.error, null);
     this.lock(true);
     this.status.textContent = 'Posting…';
@@ -138,6 +161,10 @@ export class Compose {
           this.status.textContent = outcome.value.duplicate
             ? 'This entry had already been posted (an earlier attempt reached the server); it was not posted again.'
             : 'Posted.';
+          const shown = this.status.textContent;
+          window.setTimeout(() => {
+            if (this.status.textContent === shown) this.status.textContent = '';
+          }, POSTED_SHOWN_MS);
           this.reset();
           return;
         }

@@ -3,7 +3,7 @@
  * same events as the reader's feed and drawn with the same markup (entry-view.ts). Unlike the reader it
  * never holds new entries back: the frame grows to fit, so nothing the reader looks at moves under them.
  */
-import type { Entry, LiveEvent } from '../../src/schema.js';
+import type { Blog, Entry, LiveEvent } from '../../src/schema.js';
 import { newestFirst } from '../../src/shared/presentation.js';
 import { renderKeyedList, type RenderedNodes } from '../lib/keyed-list.js';
 import { buildEntry } from '../reader/entry-view.js';
@@ -15,6 +15,8 @@ export interface EmbedFeedOptions {
   limit: number;
   /** The blog's full page: permalinks point there. */
   pageUrl: string;
+  /** The blog: its language and time zone (SPEC §9) write the times, as on the full page. */
+  blog: Pick<Blog, 'language' | 'timeZone'>;
 }
 
 export class EmbedFeed {
@@ -76,7 +78,12 @@ export class EmbedFeed {
 
   private render(): void {
     const desired = this.shown();
-    renderKeyedList(this.list, desired, this.rendered, (entry) => buildEntry(entry, this.options.pageUrl));
+    renderKeyedList(this.list, desired, this.rendered, (entry) =>
+      buildEntry(entry, this.options.pageUrl, {
+        language: this.options.blog.language,
+        timeZone: this.options.blog.timeZone,
+      }),
+    );
     this.empty.hidden = desired.length > 0;
   }
 }

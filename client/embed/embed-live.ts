@@ -32,8 +32,9 @@ export function startEmbed(state: EmbedState): void {
 
   const connection = createConnectionState(els.connection);
   const feed = new EmbedFeed(els.list, els.empty, state, state.entries);
-  refreshTimes(document);
-  window.setInterval(() => refreshTimes(document), TIME_REFRESH_MS);
+  const locale = { language: state.blog.language, timeZone: state.blog.timeZone };
+  refreshTimes(document, Date.now(), locale);
+  window.setInterval(() => refreshTimes(document, Date.now(), locale), TIME_REFRESH_MS);
 
   if (state.blog.status === 'ended') {
     connection.set('ended');

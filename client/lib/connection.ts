@@ -4,14 +4,19 @@
  */
 import type { ReaderSocket } from './sockets.js';
 
-export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline' | 'ended' | 'unauthorized';
+export type ConnectionState =
+  'connecting' | 'live' | 'reconnecting' | 'offline' | 'ended' | 'gone' | 'unauthorized';
 
-const LABELS: Record<ConnectionState, string> = {
+/** The words of each state; the reader page passes its blog's language (src/shared/i18n). */
+export type ConnectionLabels = Record<ConnectionState, string>;
+
+const LABELS: ConnectionLabels = {
   connecting: 'Connecting…',
   live: 'Connected — new updates appear automatically',
   reconnecting: 'Reconnecting…',
   offline: 'Offline — updates will resume when you are back online',
   ended: 'This live blog has ended; updates have stopped',
+  gone: 'This live blog no longer exists; updates have stopped',
   unauthorized: 'Not signed in',
 };
 
@@ -23,15 +28,17 @@ export interface ConnectionIndicator {
 export function createConnectionState(
   node: HTMLElement,
   onChange?: (state: ConnectionState) => void,
+  labels: ConnectionLabels = LABELS,
 ): ConnectionIndicator {
   let current: ConnectionState = 'connecting';
   const set = (state: ConnectionState): void => {
-    // Terminal states are not overridden by late socket noise.
+    // Terminal states are not overridden by late socket noise; a blog that is gone stays gone.
+    if (current === 'gone') return;
     if ((current === 'ended' || current === 'unauthorized') && state !== 'connecting' && state !== 'live')
       return;
     current = state;
     node.dataset['state'] = state;
-    node.textContent = LABELS[state];
+    node.textContent = labels[state];
     node.hidden = false;
     onChange?.(state);
   };

@@ -1,7 +1,15 @@
 /**
- * Times in the reader's own zone and language (Intl): relative for recent entries, the absolute
- * local time for older ones and always on hover. The server renders UTC; the client replaces it.
+ * Times kept fresh in the browser (Intl): relative for recent entries, the absolute time for older ones
+ * and always on hover. The reader page and the embed use the blog's language and zone (as the server
+ * wrote them); the console, which has no blog locale, the editor's own.
  */
+
+import {
+  formatClock as formatZonedClock,
+  formatFull as formatZonedFull,
+  formatRelative,
+  type PageLocale,
+} from '../../src/shared/i18n/index.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -35,16 +43,27 @@ export function formatClock(iso: string): string {
   return Number.isNaN(at) ? iso : clock.format(at);
 }
 
-/** Fills a `<time datetime>` marked `data-format="relative"` or `"clock"` with local text and a title. */
-export function refreshTime(node: HTMLTimeElement, now: number = Date.now()): void {
+/**
+ * Fills a `<time datetime>` marked `data-format="relative"` or `"clock"`. With a page locale (the reader
+ * page: the blog's language and time zone, SPEC §9) the texts are those the server wrote, kept fresh;
+ * without one, the reader's own language and zone.
+ */
+export function refreshTime(node: HTMLTimeElement, now: number = Date.now(), locale?: PageLocale): void {
   const iso = node.dateTime;
-  const text = node.dataset['format'] === 'clock' ? formatClock(iso) : formatRelativeOrAbsolute(iso, now);
+  const clockFormat = node.dataset['format'] === 'clock';
+  const text = locale
+    ? clockFormat
+      ? formatZonedClock(iso, locale)
+      : formatRelative(iso, locale, now)
+    : clockFormat
+      ? formatClock(iso)
+      : formatRelativeOrAbsolute(iso, now);
   if (node.textContent !== text) node.textContent = text;
-  const title = formatFull(iso);
+  const title = locale ? formatZonedFull(iso, locale) : formatFull(iso);
   if (node.title !== title) node.title = title;
 }
 
-export function refreshTimes(root: ParentNode, now: number = Date.now()): void {
+export function refreshTimes(root: ParentNode, now: number = Date.now(), locale?: PageLocale): void {
   for (const node of Array.from(root.querySelectorAll<HTMLTimeElement>('time[data-format]')))
-    refreshTime(node, now);
+    refreshTime(node, now, locale);
 }

@@ -8,11 +8,14 @@ import { prefersReducedMotion } from '../lib/dom.js';
 import { isNewer, newestFirst } from '../../src/shared/presentation.js';
 import { renderKeyedList, type RenderedNodes } from '../lib/keyed-list.js';
 import { buildEntry } from './entry-view.js';
+import { t, type PageLocale } from '../../src/shared/i18n/index.js';
 
 export interface FeedElements {
   list: HTMLOListElement;
   newUpdates: HTMLButtonElement;
   loadOlder: HTMLButtonElement;
+  /** "No updates yet.": shown only while the feed shows nothing. */
+  empty: HTMLElement;
 }
 
 /** The part of the public snapshot (`BlogPage`) the feed shows. */
@@ -42,6 +45,7 @@ export class Feed {
   constructor(
     private readonly els: FeedElements,
     private readonly pageUrl: string,
+    private readonly locale: PageLocale,
     snapshot: Snapshot,
     /** `oldest`: oldest first, new entries join at the end, so they never move what is being read. */
     private readonly order: 'newest' | 'oldest',
@@ -202,15 +206,19 @@ export class Feed {
 
   private render(): void {
     const desired = this.visible();
-    renderKeyedList(this.els.list, desired, this.rendered, (entry) => buildEntry(entry, this.pageUrl));
+    renderKeyedList(this.els.list, desired, this.rendered, (entry) =>
+      buildEntry(entry, this.pageUrl, this.locale),
+    );
     this.els.loadOlder.hidden = !this.hasMore;
+    // Held entries wait behind the button, which says so; the feed is empty only with none at all.
+    this.els.empty.hidden = desired.length > 0 || this.held.size > 0;
     this.renderCounter();
   }
 
   private renderCounter(): void {
     const n = this.held.size;
     this.els.newUpdates.hidden = n === 0;
-    this.els.newUpdates.textContent = n === 1 ? '1 new update' : `${n} new updates`;
+    this.els.newUpdates.textContent = t(this.locale.language, 'newUpdates', { n });
     document.title = n > 0 ? `(${n}) ${this.baseTitle}` : this.baseTitle;
   }
 }

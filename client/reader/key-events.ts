@@ -4,6 +4,7 @@ import { htmlToPlainText } from '../lib/dom.js';
 import { entryHeadline } from '../../src/shared/jsonld.js';
 import { keyEventHtml, newestFirst } from '../../src/shared/presentation.js';
 import { refreshTimes } from '../lib/time.js';
+import type { PageLocale } from '../../src/shared/i18n/index.js';
 import { fromHtml } from './markup.js';
 
 export class KeyEvents {
@@ -12,6 +13,7 @@ export class KeyEvents {
   constructor(
     private readonly box: HTMLElement,
     private readonly list: HTMLOListElement,
+    private readonly locale: PageLocale,
     private readonly jumpTo: (entryId: string) => void,
   ) {
     list.addEventListener('click', (event) => {
@@ -45,10 +47,10 @@ export class KeyEvents {
   private render(): void {
     const sorted = [...this.entries.values()].sort(newestFirst);
     const items = sorted.map((entry) =>
-      keyEventHtml(entry, entryHeadline(entry, htmlToPlainText(entry.html))),
+      keyEventHtml(entry, entryHeadline(entry, htmlToPlainText(entry.html)), this.locale),
     );
     this.list.replaceChildren(fromHtml(items.join('')));
-    refreshTimes(this.list);
+    refreshTimes(this.list, Date.now(), this.locale);
     this.box.hidden = sorted.length === 0;
   }
 }

@@ -8,6 +8,7 @@ import type { Blog, Entry } from '../schema.js';
 import { escapeHtml } from '../shared/escape-html.js';
 import { jsonForScript } from '../shared/jsonld.js';
 import { entryHtml } from '../shared/presentation.js';
+import { textDirection } from '../shared/i18n/index.js';
 import type { PageContext } from './pages.js';
 
 export type EmbedMode = 'all' | 'key-events';
@@ -48,10 +49,18 @@ function accentStyle(accent: string | undefined): { tag: string; hashes: string[
   return { tag: `\n<style>${css}</style>`, hashes: [hash] };
 }
 
-function embedDocument(opts: { title: string; theme: EmbedTheme; head?: string; body: string }): string {
+function embedDocument(opts: {
+  title: string;
+  theme: EmbedTheme;
+  head?: string;
+  body: string;
+  /** The blog's language (SPEC §9): `lang` and `dir` of the frame. Default English. */
+  language?: string;
+}): string {
+  const lang = opts.language ?? 'en';
   // <base target="_blank">: every link opens a new tab (the iframe is sandboxed without top navigation).
   return `<!doctype html>
-<html lang="en" data-theme="${opts.theme}">
+<html lang="${escapeHtml(lang)}" dir="${textDirection(lang)}" data-theme="${opts.theme}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -80,13 +89,14 @@ export function renderEmbedPage(ctx: PageContext, state: EmbedState, options: Em
 ${state.mode === 'key-events' ? '<p class="embed-mode">Key events</p>\n' : ''}<p class="connection" id="connection-state" role="status" hidden></p>
 </header>
 <ol class="entries" id="feed" data-mode="${state.mode}">
-${state.entries.map((e) => entryHtml(e, pageUrl)).join('\n')}
+${state.entries.map((e) => entryHtml(e, pageUrl, { language: state.blog.language, timeZone: state.blog.timeZone })).join('\n')}
 </ol>
 <p class="empty" id="feed-empty"${state.entries.length ? ' hidden' : ''}>${emptyText}</p>
 <p class="embed-more"><a id="full-blog" href="${escapeHtml(pageUrl)}" target="_blank" rel="noopener">Follow the full live blog</a> <span class="embed-by">on ${escapeHtml(new URL(ctx.origin).host)}</span></p>`;
   return {
     html: embedDocument({
       title: blog.title,
+      language: blog.language,
       theme: options.theme,
       head: `${style.tag}\n<script type="application/json" id="liveblog-embed-state">${jsonForScript(state)}</script>`,
       body,

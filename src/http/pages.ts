@@ -14,6 +14,7 @@ import {
   truncate,
 } from '../shared/jsonld.js';
 import { entryHtml, keyEventHtml, newestFirst } from '../shared/presentation.js';
+import { t, textDirection, type PageLocale } from '../shared/i18n/index.js';
 import { TRUST_TEXT } from '../shared/trust-text.js';
 import { toPlainText } from '../render.js';
 
@@ -35,10 +36,13 @@ export function layout(opts: {
   head?: string;
   script?: 'reader' | 'console';
   main: string;
+  /** The page's language (BCP 47): `<html lang dir>` and the skip link follow it. Default English. */
+  language?: string;
 }): string {
   const script = opts.script ? `\n<script src="/assets/${opts.script}.js" defer></script>` : '';
+  const lang = opts.language ?? 'en';
   return `<!doctype html>
-<html lang="en">
+<html lang="${escapeHtml(lang)}" dir="${textDirection(lang)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -47,7 +51,7 @@ export function layout(opts: {
 <link rel="stylesheet" href="/assets/style.css">${opts.head ?? ''}${script}
 </head>
 <body class="${opts.bodyClass}">
-<a class="skip-link" href="#main">Skip to content</a>
+<a class="skip-link" href="#main">${escapeHtml(t(lang, 'skipToContent'))}</a>
 <header class="site-header"><a class="site-name" href="/">liveblog</a></header>
 <main id="main" tabindex="-1">
 ${opts.main}
@@ -93,18 +97,43 @@ export type FeedOrder = 'newest' | 'oldest';
 /** Entries an oldest-first page shows at most (the newest this many, oldest first). */
 export const OLDEST_ORDER_MAX_ENTRIES = 1000;
 
-export function renderBlogPage(ctx: PageContext, data: BlogPage, order: FeedOrder = 'newest'): string {
+/**
+ * An older page of the feed for readers without JavaScript (SPEC §9: `?before=<entryId>`): the entries
+ * older than `before`, and whether more remain.
+ */
+export interface OlderPage {
+  before: string;
+  entries: BlogPage['entries'];
+  hasMore: boolean;
+}
+
+function blogPath(blogId: string): string {
+  return `/blogs/${encodeURIComponent(blogId)}`;
+}
+
+export function renderBlogPage(
+  ctx: PageContext,
+  data: BlogPage,
+  older?: OlderPage,
+  now: number = Date.now(),
+  order: FeedOrder = 'newest',
+): string {
   const { blog, pinned } = data;
+  const locale: PageLocale = { language: blog.language, timeZone: blog.timeZone };
+  const lang = blog.language;
   const url = blogUrl(ctx, blog.id);
   const rest = data.entries.filter((e) => e.id !== pinned?.id);
-  if (order === 'oldest') rest.reverse();
-  const shown = pinned ? [pinned, ...rest] : rest;
-  const all = [...shown].sort(newestFirst);
+  if (order === 'oldest' && !older) rest.reverse();
+  const newest = pinned ? [pinned, ...rest] : rest;
+  const all = [...newest].sort(newestFirst);
+  // The newest page shows the pinned entry on top; an older page shows its slice of the timeline.
+  const shown = older ? older.entries : newest;
+  const hasMore = older ? older.hasMore : data.hasMore;
   const keyEvents = all.filter((e) => e.keyEvent);
   const ended = blog.status === 'ended';
-  const firstEntry = all[0];
+  // Not the newest entry's text: it changes by the minute and a share card would keep a passing update.
   const description = truncate(
-    blog.description || (firstEntry ? toPlainText(firstEntry.html) : `Live updates: ${blog.title}`),
+    blog.description || t(lang, 'liveUpdatesAbout', { title: blog.title }),
     DESCRIPTION_MAX_CHARS,
   );
   const state = {
@@ -124,50 +153,75 @@ export function renderBlogPage(ctx: PageContext, data: BlogPage, order: FeedOrde
 <meta property="og:title" content="${escapeHtml(blog.title)}">
 <meta property="og:description" content="${escapeHtml(description)}">
 <meta property="og:url" content="${escapeHtml(url)}">
+<meta property="og:locale" content="${escapeHtml(lang.replace('-', '_'))}">
 <meta property="article:published_time" content="${escapeHtml(blog.createdAt)}">
 <meta property="article:modified_time" content="${escapeHtml(blog.updatedAt)}">
 ${ogImage(all, url)}<meta name="twitter:card" content="summary">
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${TRUST_TEXT.feed}`)}" href="${escapeHtml(`${url}/feed.atom`)}">
 <link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${TRUST_TEXT.feedKeyEvents}`)}" href="${escapeHtml(`${url}/feed.atom?keyEvents=true`)}">
-<script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(buildLiveBlogPosting(blog, all, url, toPlainText))}</script>
-<script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`;
+<script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(buildLiveBlogPosting(blog, all, url, toPlainText))}</script>${older ? '\n<meta name="robots" content="noindex, follow">' : `\n<script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`}`;
 
   const keyEventItems = keyEvents
-    .map((e) => keyEventHtml(e, entryHeadline(e, toPlainText(e.html))))
+    .map((e) => keyEventHtml(e, entryHeadline(e, toPlainText(e.html)), locale, now))
     .join('\n');
 
+  // Paging without JavaScript: plain links (the live client hides them and pages with "load older").
+  const oldest = [...(older ? older.entries : data.entries)].sort(newestFirst).at(-1);
+  const olderLink =
+    hasMore && oldest
+      ? `<a class="page-link" id="older-page" rel="next" href="${escapeHtml(`${blogPath(blog.id)}?before=${encodeURIComponent(oldest.id)}`)}">${escapeHtml(t(lang, 'olderPage'))}</a>`
+      : '';
+  const newestLink = older
+    ? `<a class="page-link" id="newest-page" href="${escapeHtml(blogPath(blog.id))}">${escapeHtml(t(lang, 'newestPage'))}</a>`
+    : '';
+  const pageNav =
+    olderLink || newestLink
+      ? `<nav class="page-nav" id="page-nav" aria-label="${escapeHtml(t(lang, 'pageNavigation'))}">${newestLink}${olderLink}</nav>`
+      : '';
+
+  // The feed comes before the key-event box in the document, so keyboard users reach the first entry
+  // first; on wide screens the box is laid out beside the feed (style.css).
   const main = `<div class="blog-layout">
 <header class="blog-header">
-<p class="blog-status" id="blog-status" data-status="${ended ? 'ended' : 'live'}">${ended ? 'This live blog has ended.' : 'Live'}</p>
+<p class="blog-status" id="blog-status" data-status="${ended ? 'ended' : 'live'}">${escapeHtml(ended ? t(lang, 'statusEnded') : t(lang, 'statusLive'))}</p>
 <h1 id="blog-title">${escapeHtml(blog.title)}</h1>
 <p class="blog-description" id="blog-description"${blog.description ? '' : ' hidden'}>${escapeHtml(blog.description)}</p>
 <p class="connection" id="connection-state" role="status" hidden></p>
+<p class="feed-error" id="feed-error" role="alert"></p>
 </header>
-<aside class="key-events" id="key-events" aria-labelledby="key-events-title"${keyEvents.length ? '' : ' hidden'}>
-<h2 id="key-events-title">Key events</h2>
-<ol class="key-events-list" id="key-events-list">
-${keyEventItems}
-</ol>
-</aside>
 <section class="feed" aria-labelledby="feed-title">
 <section class="summary" id="blog-summary" aria-labelledby="summary-title"${blog.summaryHtml ? '' : ' hidden'}>
 <h2 id="summary-title">${TRUST_TEXT.summaryTitle}</h2>
 <div class="summary-body entry-body" id="blog-summary-body">${blog.summaryHtml}</div>
 </section>
-<h2 id="feed-title" class="visually-hidden">Updates</h2>
+<h2 id="feed-title" class="visually-hidden">${escapeHtml(t(lang, 'updates'))}</h2>
 ${feedToolsHtml(blog.id, order)}
 <button type="button" class="new-updates" id="new-updates" hidden></button>
 <ol class="entries" id="feed" data-order="${order}">
-${shown.map((e) => entryHtml(e, url)).join('\n')}
+${shown.map((e) => entryHtml(e, url, locale, now)).join('\n')}
 </ol>
-${shown.length ? '' : '<p class="empty">No updates yet.</p>'}
-<p class="feed-error" id="feed-error" role="alert"></p>
-<button type="button" class="load-older" id="load-older" hidden>Load older updates</button>
+<p class="empty" id="feed-empty"${shown.length ? ' hidden' : ''}>${escapeHtml(t(lang, 'noUpdates'))}</p>
+<button type="button" class="load-older" id="load-older" hidden>${escapeHtml(t(lang, 'loadOlder'))}</button>
+${pageNav}
 </section>
+<aside class="key-events" id="key-events" aria-labelledby="key-events-title"${keyEvents.length ? '' : ' hidden'}>
+<h2 id="key-events-title">${escapeHtml(t(lang, 'keyEvents'))}</h2>
+<ol class="key-events-list" id="key-events-list">
+${keyEventItems}
+</ol>
+</aside>
 <div class="visually-hidden" id="announcer" aria-live="polite" aria-atomic="true"></div>
 </div>`;
 
-  return layout({ ctx, title: blog.title, bodyClass: 'reader', head, script: 'reader', main });
+  return layout({
+    ctx,
+    title: blog.title,
+    bodyClass: 'reader',
+    head,
+    ...(older ? {} : { script: 'reader' as const }),
+    main,
+    language: lang,
+  });
 }
 
 /** The reading-order toggle (kept in the URL, no cookie), the copy to save, and the feed. */
@@ -242,6 +296,8 @@ ${field('blog-id', 'Id (slug)', '<input id="blog-id" name="id" required pattern=
 ${field('blog-title', 'Title', '<input id="blog-title" name="title" required maxlength="200" aria-describedby="blog-title-error">')}
 ${field('blog-description', 'Description', '<textarea id="blog-description" name="description" rows="2" maxlength="2000" aria-describedby="blog-description-error"></textarea>')}
 ${field('blog-summary', TRUST_TEXT.summaryTitle, '<textarea id="blog-summary" name="summary" rows="5" maxlength="5000" aria-describedby="blog-summary-hint blog-summary-error"></textarea>', 'Shown to readers above the feed, live. Markdown, at most 5,000 characters; empty hides it.')}
+${field('blog-language', 'Language of the reader page', '<input id="blog-language" name="language" maxlength="35" list="blog-language-list" placeholder="en" autocomplete="off" spellcheck="false" aria-describedby="blog-language-hint blog-language-error"><datalist id="blog-language-list"><option value="en">English</option><option value="ru">Русский</option><option value="uk">Українська</option><option value="fa">فارسی</option></datalist>', 'A BCP 47 tag: en, ru, uk, fa… Its words, dates and direction (right to left for fa, ar).')}
+${field('blog-timeZone', 'Time zone of the clock times', '<input id="blog-timeZone" name="timeZone" maxlength="64" list="blog-timeZone-list" placeholder="UTC" autocomplete="off" spellcheck="false" aria-describedby="blog-timeZone-hint blog-timeZone-error"><datalist id="blog-timeZone-list"><option value="UTC"></option><option value="Europe/London"></option><option value="Europe/Kyiv"></option><option value="Europe/Moscow"></option><option value="Asia/Tehran"></option><option value="America/New_York"></option></datalist>', 'An IANA zone, e.g. Europe/Kyiv.')}
 ${field('blog-status', 'Status', '<select id="blog-status" name="status" aria-describedby="blog-status-error"><option value="live">Live</option><option value="ended">Ended</option></select>')}
 <p class="form-error" id="blog-form-error" role="alert"></p>
 <button type="submit">Save blog</button>
@@ -318,12 +374,12 @@ ${field('draft-body', 'Text', '<textarea id="draft-body" name="body" rows="5" re
 
 // ---- 404 -----------------------------------------------------------------------------------------
 
-export function renderNotFoundPage(ctx: PageContext, message: string): string {
+export function renderNotFoundPage(ctx: PageContext, message: string, heading = 'Not found'): string {
   return layout({
     ctx,
-    title: 'Not found — liveblog',
+    title: `${heading} — liveblog`,
     bodyClass: 'not-found',
     head: '\n<meta name="robots" content="noindex">',
-    main: `<h1>Not found</h1>\n<p>${escapeHtml(message)}</p>\n<p><a href="/">See all live blogs</a></p>`,
+    main: `<h1>${escapeHtml(heading)}</h1>\n<p>${escapeHtml(message)}</p>\n<p><a href="/">See all live blogs</a></p>`,
   });
 }

@@ -69,6 +69,8 @@ export interface LiveMember {
   leave(blogId: string): void;
   /** The blog's history restarted: drop the connection so the client reconnects and starts afresh. */
   restart(): void;
+  /** False for an editor's socket (the console): it gets the events but is not counted as a reader. */
+  readonly countsAsReader?: boolean;
 }
 
 /** Where this instance's events and reader counts go (the Socket.IO fan-out writer). */
@@ -102,7 +104,13 @@ interface Membership {
 interface FeedSlot {
   feed: BlogFeed;
   members: Set<LiveMember>;
+  /** The members that are not readers (editors' sockets): in `members`, left out of the reader count. */
+  notReaders: Set<LiveMember>;
   idle: NodeJS.Timeout | undefined;
+}
+
+function readerCount(slot: FeedSlot): number {
+  return slot.members.size - slot.notReaders.size;
 }
 
 export type SubscribeAnswer = FreshSubscribeAck | ResumedSubscribeAck;
@@ -186,7 +194,8 @@ export class LiveHub {
 
   /** The best current estimate of a blog's reader count over all instances. */
   readers(blogId: string): number {
-    const local = this.slots.get(blogId)?.members.size ?? 0;
+    const slot = this.slots.get(blogId);
+    const local = slot ? readerCount(slot) : 0;
     const t = this.totals.get(blogId);
     return t ? Math.max(local, t.total - t.local + local) : local;
   }
@@ -226,6 +235,7 @@ export class LiveHub {
     member.join(ticket.blogId);
     if (!m.joined.includes(ticket.blogId)) m.joined.push(ticket.blogId);
     slot.members.add(member);
+    if (member.countsAsReader === false) slot.notReaders.add(member);
     clearTimeout(slot.idle);
     return answer;
   }
@@ -251,6 +261,7 @@ export class LiveHub {
     const slot = this.slots.get(blogId);
     if (!slot) return;
     slot.members.delete(member);
+    slot.notReaders.delete(member);
     this.idleIfUnused(slot);
   }
 
@@ -267,7 +278,7 @@ export class LiveHub {
         { event: (e) => this.output.event(e), reset: (id) => this.restart(id) },
         this.options.onError,
       );
-      slot = { feed, members: new Set(), idle: undefined };
+      slot = { feed, members: new Set(), notReaders: new Set(), idle: undefined };
       this.slots.set(blogId, slot);
     }
     clearTimeout(slot.idle);
@@ -312,6 +323,7 @@ export class LiveHub {
         this.forgetIfEmpty(member, m);
       }
       slot.members.delete(member);
+      slot.notReaders.delete(member);
       member.leave(blogId);
     }
     for (const member of members) member.restart();
@@ -334,7 +346,7 @@ export class LiveHub {
 
   private async exchangeReaders(): Promise<void> {
     const counts = new Map<string, number>();
-    for (const [blogId, slot] of this.slots) counts.set(blogId, slot.members.size);
+    for (const [blogId, slot] of this.slots) counts.set(blogId, readerCount(slot));
     // Blogs we announced before but no longer serve still get a 0 from us, so others' totals drop.
     for (const blogId of this.totals.keys()) if (!counts.has(blogId)) counts.set(blogId, 0);
     if (counts.size === 0) return;

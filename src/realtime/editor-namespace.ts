@@ -67,7 +67,7 @@ export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void 
       socket.disconnect(true);
       return;
     }
-    wireReader(socket, deps);
+    wireReader(socket, deps, false);
     answers.refuseUnknown(socket, EDITOR_EVENTS);
     socket.emit('session', { id: editor.id, name: editor.name, role: editor.role ?? 'editor' });
     /** The listener of a write: as any request, checked for an expired token and rate-limited. */

@@ -33,6 +33,7 @@ class SocketMember implements LiveMember {
   constructor(
     private readonly socket: ReaderSocket,
     private readonly fanout: Fanout,
+    readonly countsAsReader: boolean,
   ) {}
   get connected(): boolean {
     return this.socket.connected;
@@ -48,9 +49,10 @@ class SocketMember implements LiveMember {
   }
 }
 
-export function wireReader(socket: ReaderSocket, deps: ReaderDeps): void {
+/** `countsAsReader: false` for an editor's socket: the console is not one of the blog's readers. */
+export function wireReader(socket: ReaderSocket, deps: ReaderDeps, countsAsReader = true): void {
   const { service, live, answers, telemetry } = deps;
-  const member = new SocketMember(socket, deps.fanout);
+  const member = new SocketMember(socket, deps.fanout, countsAsReader);
   const bucket = new TokenBucket(deps.requestsPerSecond);
   /** One socket's flood of requests answers `rate_limited` and costs nobody else anything. */
   const gate = (): void => {

@@ -4,6 +4,7 @@
  */
 import type { Entry } from '../schema.js';
 import { escapeHtml } from './escape-html.js';
+import { DEFAULT_LOCALE, formatClock, formatFull, formatRelative, t, type PageLocale } from './i18n/index.js';
 import { TRUST_TEXT, verificationText } from './trust-text.js';
 
 /** What the feed order looks at. Ids are ULIDs and sort like createdAt (monotonic within a millisecond). */
@@ -63,21 +64,37 @@ export function utcClock(iso: string): string {
 // (render.ts, SPEC §2 `html`). `<time data-format>` tells the browser client how to localise it.
 
 /**
- * One entry of the reader feed, as the server page renders it and the reader client inserts it.
- * `pageUrl` is the blog's page URL (no hash): the permalink is `pageUrl#entry-<id>`. The copy-link
- * button starts hidden; the client shows it, since it needs JavaScript.
+ * A `<time datetime>` that says how long ago (the client keeps it fresh: `data-format="relative"`), with
+ * the full date in the blog's zone on hover, followed by the clock time in the blog's zone with its name
+ * ("14:32 EET"). Both are written here, so a page without JavaScript shows them too.
  */
-export function entryHtml(entry: Entry, pageUrl: string): string {
+export function timeHtml(iso: string, locale: PageLocale, now: number): string {
+  return `<time datetime="${escapeHtml(iso)}" data-format="relative" title="${escapeHtml(formatFull(iso, locale))}">${escapeHtml(formatRelative(iso, locale, now))}</time> <span class="clock">${escapeHtml(formatClock(iso, locale))}</span>`;
+}
+
+/**
+ * One entry of the reader feed, as the server page renders it and the reader client inserts it.
+ * `pageUrl` is the blog's page URL (no hash): the permalink is `pageUrl#entry-<id>` (the copy-link
+ * data); the entry's time is its one link to itself. The copy-link button starts hidden; the client shows it, since it needs
+ * JavaScript. Words and times follow the blog's language and time zone (`locale`).
+ */
+export function entryHtml(
+  entry: Entry,
+  pageUrl: string,
+  locale: PageLocale = DEFAULT_LOCALE,
+  now: number = Date.now(),
+): string {
+  const lang = locale.language;
   const id = `entry-${entry.id}`;
   const permalink = `${pageUrl}#${id}`;
   const classes = ['entry', entry.keyEvent ? 'key-event' : '', entry.pinned ? 'pinned' : '']
     .filter(Boolean)
     .join(' ');
   const badges =
-    (entry.pinned ? '<span class="badge badge-pinned">Pinned</span>' : '') +
-    (entry.keyEvent ? '<span class="badge badge-key">Key event</span>' : '');
+    (entry.pinned ? `<span class="badge badge-pinned">${escapeHtml(t(lang, 'pinned'))}</span>` : '') +
+    (entry.keyEvent ? `<span class="badge badge-key">${escapeHtml(t(lang, 'keyEvent'))}</span>` : '');
   const updated = isEdited(entry)
-    ? `<span class="entry-updated">Updated <time datetime="${escapeHtml(entry.updatedAt)}" data-format="clock">${escapeHtml(utcClock(entry.updatedAt))}</time></span>`
+    ? `<span class="entry-updated">${escapeHtml(t(lang, 'updated'))} <time datetime="${escapeHtml(entry.updatedAt)}" data-format="clock" title="${escapeHtml(formatFull(entry.updatedAt, locale))}">${escapeHtml(formatClock(entry.updatedAt, locale))}</time></span>`
     : '';
   const verification = verificationText(entry.verification);
   const label = verification
@@ -88,25 +105,34 @@ export function entryHtml(entry: Entry, pageUrl: string): string {
       ? `<a class="entry-history" href="${escapeHtml(`${pageUrl}/entries/${encodeURIComponent(entry.id)}/revisions`)}">${TRUST_TEXT.history}</a>`
       : '';
   return `<li class="${classes}" id="${escapeHtml(id)}" tabindex="-1" data-version="${entry.version}"><article class="entry-article">
-<div class="entry-meta">${badges}${label}<a class="entry-time" href="#${escapeHtml(id)}"><time datetime="${escapeHtml(entry.createdAt)}" data-format="relative">${escapeHtml(utcDateTime(entry.createdAt))}</time></a>${updated}</div>
+<div class="entry-meta">${badges}${label}<a class="entry-time" href="#${escapeHtml(id)}">${timeHtml(entry.createdAt, locale, now)}</a>${updated}</div>
 ${entry.headline ? `<h3 class="entry-headline">${escapeHtml(entry.headline)}</h3>\n` : ''}<div class="entry-body">${entry.html}</div>
-${correctionsHtml(entry)}<footer class="entry-footer"><span class="entry-author">By ${escapeHtml(entry.author.name)}</span><a class="permalink" href="${escapeHtml(permalink)}">Permalink</a>${history}<button type="button" class="copy-link" data-url="${escapeHtml(permalink)}" hidden>Copy link</button></footer>
+${correctionsHtml(entry, locale, now)}<footer class="entry-footer"><span class="entry-author">${escapeHtml(t(lang, 'byAuthor', { name: entry.author.name }))}</span>${history}<button type="button" class="copy-link" data-url="${escapeHtml(permalink)}" hidden>${escapeHtml(t(lang, 'copyLink'))}</button></footer>
 </article></li>`;
 }
 
 /** One item of the "Key events" box: its time and a link to the entry, labelled `headline`. */
-export function keyEventHtml(entry: Entry, headline: string): string {
-  return `<li><time datetime="${escapeHtml(entry.createdAt)}" data-format="relative">${escapeHtml(utcDateTime(entry.createdAt))}</time> <a href="#entry-${escapeHtml(entry.id)}" data-entry-id="${escapeHtml(entry.id)}">${escapeHtml(headline)}</a></li>`;
+export function keyEventHtml(
+  entry: Entry,
+  headline: string,
+  locale: PageLocale = DEFAULT_LOCALE,
+  now: number = Date.now(),
+): string {
+  return `<li>${timeHtml(entry.createdAt, locale, now)} <a href="#entry-${escapeHtml(entry.id)}" data-entry-id="${escapeHtml(entry.id)}">${escapeHtml(headline)}</a></li>`;
 }
 
 /** The entry's corrections, oldest first, each with its time ('' when there are none). */
-export function correctionsHtml(entry: Pick<Entry, 'corrections'>): string {
+export function correctionsHtml(
+  entry: Pick<Entry, 'corrections'>,
+  locale: PageLocale = DEFAULT_LOCALE,
+  now: number = Date.now(),
+): string {
   const corrections = entry.corrections ?? [];
   if (corrections.length === 0) return '';
   const items = corrections
     .map(
       (c) =>
-        `<li><span class="correction-label">${TRUST_TEXT.correctionPrefix}</span> <time datetime="${escapeHtml(c.at)}" data-format="relative">${escapeHtml(utcDateTime(c.at))}</time>: ${escapeHtml(c.note)}</li>`,
+        `<li><span class="correction-label">${TRUST_TEXT.correctionPrefix}</span> ${timeHtml(c.at, locale, now)}: ${escapeHtml(c.note)}</li>`,
     )
     .join('');
   return `<aside class="entry-corrections" aria-label="${TRUST_TEXT.correctionsTitle}"><ul>${items}</ul></aside>\n`;

@@ -32,6 +32,8 @@ export function makeBlog(id: string, overrides: Partial<Blog> = {}): Blog {
     status: 'live',
     summary: '',
     summaryHtml: '',
+    language: 'en',
+    timeZone: 'UTC',
     createdAt: now,
     updatedAt: now,
     ...overrides,

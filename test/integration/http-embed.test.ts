@@ -67,7 +67,7 @@ describe('GET /embed/:blogId', () => {
     expect(html).not.toContain('<script>alert(1)');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;');
-    expect(html).toContain('<html lang="en" data-theme="auto">');
+    expect(html).toContain('<html lang="en" dir="ltr" data-theme="auto">');
     expect(html).not.toContain('<style>');
 
     const accented = await fetch(`${app.url}/embed/${blogId}?accent=0A7&theme=dark`);

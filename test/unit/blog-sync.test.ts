@@ -190,6 +190,8 @@ const blog: Blog = {
   status: 'live',
   summary: '',
   summaryHtml: '',
+  language: 'en',
+  timeZone: 'UTC',
   createdAt: '2024-01-01T00:00:00.000Z',
   updatedAt: '2024-01-01T00:00:00.000Z',
 };

@@ -101,6 +101,8 @@ describe('JSON-LD and og:image', () => {
     status: 'live',
     summary: '',
     summaryHtml: '',
+    language: 'en',
+    timeZone: 'UTC',
     createdAt: '2014-03-14T09:00:00.000Z',
     updatedAt: '2014-03-14T09:00:00.000Z',
   };

@@ -13,6 +13,10 @@ import {
 
 const T0 = '2014-03-14T09:00:00.000Z';
 const T1 = '2014-03-14T09:05:00.000Z';
+/** When the tests render: five minutes after T0. */
+const NOW = Date.parse(T1);
+const UTC = { language: 'en', timeZone: 'UTC' };
+const FULL_T0 = 'Friday, March 14, 2014 at 9:00:00 AM UTC';
 
 function entry(overrides: Partial<Entry> = {}): Entry {
   return {
@@ -115,12 +119,12 @@ describe('entryHtml', () => {
 
   it('renders a plain entry with its permalink anchor, times and a hidden copy-link button', () => {
     const e = entry();
-    expect(entryHtml(e, PAGE)).toBe(
+    expect(entryHtml(e, PAGE, UTC, NOW)).toBe(
       `<li class="entry" id="entry-${e.id}" tabindex="-1" data-version="1"><article class="entry-article">
-<div class="entry-meta"><a class="entry-time" href="#entry-${e.id}"><time datetime="${T0}" data-format="relative">14 Mar 2014, 09:00 UTC</time></a></div>
+<div class="entry-meta"><a class="entry-time" href="#entry-${e.id}"><time datetime="${T0}" data-format="relative" title="${FULL_T0}">5 minutes ago</time> <span class="clock">09:00 UTC</span></a></div>
 <h3 class="entry-headline">Kerry and Lavrov meet in London</h3>
 <div class="entry-body"><p>Talks <strong>begin</strong>.</p></div>
-<footer class="entry-footer"><span class="entry-author">By Alice Smith</span><a class="permalink" href="${PAGE}#entry-${e.id}">Permalink</a><button type="button" class="copy-link" data-url="${PAGE}#entry-${e.id}" hidden>Copy link</button></footer>
+<footer class="entry-footer"><span class="entry-author">By Alice Smith</span><button type="button" class="copy-link" data-url="${PAGE}#entry-${e.id}" hidden>Copy link</button></footer>
 </article></li>`,
     );
   });
@@ -147,9 +151,8 @@ describe('entryHtml', () => {
     );
   });
 
-  it('escapes the page URL in the permalink and the copy-link data', () => {
+  it('escapes the page URL in the copy-link data', () => {
     const html = entryHtml(entry(), 'https://x.example/blogs/a"b<c>');
-    expect(html).toContain('href="https://x.example/blogs/a&quot;b&lt;c&gt;#entry-');
     expect(html).toContain('data-url="https://x.example/blogs/a&quot;b&lt;c&gt;#entry-');
   });
 
@@ -167,10 +170,10 @@ describe('entryHtml', () => {
 
   it('shows an edited entry as updated, with its clock time', () => {
     const updatedAt = '2014-03-14T11:42:07.123Z';
-    const edited = entryHtml(entry({ version: 2, updatedAt }), PAGE);
+    const edited = entryHtml(entry({ version: 2, updatedAt }), PAGE, UTC, NOW);
     expect(edited).toContain('data-version="2"');
     expect(edited).toContain(
-      `<span class="entry-updated">Updated <time datetime="${updatedAt}" data-format="clock">11:42 UTC</time></span></div>`,
+      `<span class="entry-updated">Updated <time datetime="${updatedAt}" data-format="clock" title="Friday, March 14, 2014 at 11:42:07 AM UTC">11:42 UTC</time></span></div>`,
     );
     expect(entryHtml(entry(), PAGE)).not.toContain('entry-updated');
   });
@@ -179,8 +182,8 @@ describe('entryHtml', () => {
 describe('keyEventHtml', () => {
   it('links the entry by id, with its time, and escapes the label', () => {
     const e = entry();
-    expect(keyEventHtml(e, 'Kerry <b>&</b> Lavrov')).toBe(
-      `<li><time datetime="${T0}" data-format="relative">14 Mar 2014, 09:00 UTC</time> <a href="#entry-${e.id}" data-entry-id="${e.id}">Kerry &lt;b&gt;&amp;&lt;/b&gt; Lavrov</a></li>`,
+    expect(keyEventHtml(e, 'Kerry <b>&</b> Lavrov', UTC, NOW)).toBe(
+      `<li><time datetime="${T0}" data-format="relative" title="${FULL_T0}">5 minutes ago</time> <span class="clock">09:00 UTC</span> <a href="#entry-${e.id}" data-entry-id="${e.id}">Kerry &lt;b&gt;&amp;&lt;/b&gt; Lavrov</a></li>`,
     );
   });
 });

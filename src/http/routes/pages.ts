@@ -2,6 +2,7 @@
 import express, { type Router } from 'express';
 import { existsSync } from 'node:fs';
 import { toErrorBody } from '../../errors.js';
+import { EntryIdSchema, PAGE_LIMIT_DEFAULT } from '../../schema.js';
 import type { Liveblog } from '../../liveblog.js';
 import { sendPage } from '../middleware/security-headers.js';
 import { publicOrigin } from '../public-origin.js';
@@ -39,14 +40,32 @@ export function pageRoutes(options: PageRoutesOptions): Router {
   });
   router.get('/blogs/:blogId', async (req, res) => {
     try {
-      // SPEC §10 reading order: oldest first reads the blog from its start (up to a bound), so it asks
-      // for more entries than the newest-first page.
-      const order = req.query.order === 'oldest' ? 'oldest' : 'newest';
-      const data = await service.pageData(
-        req.params.blogId,
-        order === 'oldest' ? OLDEST_ORDER_MAX_ENTRIES : undefined,
-      );
-      sendPage(res, 200, renderBlogPage({ origin: origin(req) }, data, order));
+      const ctx = { origin: origin(req) };
+      const before = req.query['before'];
+      if (before === undefined) {
+        // SPEC §10 reading order: oldest first reads the blog from its start (up to a bound), so it asks
+        // for more entries than the newest-first page.
+        const order = req.query['order'] === 'oldest' ? 'oldest' : 'newest';
+        const data = await service.pageData(
+          req.params.blogId,
+          order === 'oldest' ? OLDEST_ORDER_MAX_ENTRIES : undefined,
+        );
+        sendPage(res, 200, renderBlogPage(ctx, data, undefined, Date.now(), order));
+        return;
+      }
+      // SPEC §9: an older page for readers without JavaScript.
+      const parsed = EntryIdSchema.safeParse(before);
+      if (!parsed.success) {
+        sendPage(res, 400, renderNotFoundPage(ctx, 'That is not a page of this live blog.', 'Bad request'));
+        return;
+      }
+      const data = await service.pageData(req.params.blogId);
+      const page = await service.listEntries({
+        blogId: req.params.blogId,
+        before: parsed.data,
+        limit: PAGE_LIMIT_DEFAULT,
+      });
+      sendPage(res, 200, renderBlogPage(ctx, data, { before: parsed.data, ...page }));
     } catch (err) {
       // An unknown blog or a blog id that is not a slug is a 404 page; anything else is a real error.
       const { code } = toErrorBody(err);

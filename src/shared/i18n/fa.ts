@@ -1,0 +1,33 @@
+/** فارسی: the reader page's interface strings (the page is laid out right to left). */
+import type { Catalogue } from './en.js';
+
+export const fa: Catalogue = {
+  skipToContent: 'پرش به محتوا',
+  statusLive: 'زنده',
+  statusEnded: 'این پوشش زنده به پایان رسیده است.',
+  keyEvents: 'رویدادهای مهم',
+  updates: 'به‌روزرسانی‌ها',
+  noUpdates: 'هنوز به‌روزرسانی‌ای نیست.',
+  loadOlder: 'بارگیری به‌روزرسانی‌های قدیمی‌تر',
+  olderPage: 'به‌روزرسانی‌های قدیمی‌تر',
+  newestPage: 'بازگشت به تازه‌ترین به‌روزرسانی‌ها',
+  pageNavigation: 'به‌روزرسانی‌های دیگر',
+  pinned: 'سنجاق‌شده',
+  keyEvent: 'رویداد مهم',
+  updated: 'ویرایش‌شده',
+  byAuthor: 'نویسنده: {name}',
+  copyLink: 'رونوشت پیوند',
+  linkCopied: 'پیوند رونوشت شد',
+  linkInAddressBar: 'پیوند در نوار نشانی',
+  newUpdates: { one: '{n} به‌روزرسانی تازه', other: '{n} به‌روزرسانی تازه' },
+  connecting: 'در حال اتصال…',
+  connected: 'متصل — به‌روزرسانی‌های تازه خودکار نمایش داده می‌شوند',
+  reconnecting: 'در حال اتصال دوباره…',
+  offline: 'آفلاین — با برقراری دوبارهٔ اتصال، به‌روزرسانی‌ها ادامه می‌یابند',
+  endedUpdatesStopped: 'این پوشش زنده پایان یافته است؛ به‌روزرسانی‌ها متوقف شده‌اند',
+  gone: 'این پوشش زنده دیگر وجود ندارد؛ به‌روزرسانی‌ها متوقف شده‌اند',
+  loadOlderFailed: 'بارگیری به‌روزرسانی‌های قدیمی‌تر ممکن نشد.',
+  loadOlderOffline: 'بارگیری به‌روزرسانی‌های قدیمی‌تر ممکن نشد — اتصال خود را بررسی کنید و دوباره تلاش کنید.',
+  serverRefused: 'سرور این درخواست را نپذیرفت.',
+  liveUpdatesAbout: 'پوشش زنده: {title}',
+};

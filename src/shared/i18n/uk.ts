@@ -1,0 +1,38 @@
+/** Українська: the reader page's interface strings. */
+import type { Catalogue } from './en.js';
+
+export const uk: Catalogue = {
+  skipToContent: 'Перейти до змісту',
+  statusLive: 'Наживо',
+  statusEnded: 'Ця онлайн-трансляція завершилася.',
+  keyEvents: 'Головне',
+  updates: 'Оновлення',
+  noUpdates: 'Оновлень поки немає.',
+  loadOlder: 'Завантажити попередні оновлення',
+  olderPage: 'Попередні оновлення',
+  newestPage: 'До найновіших оновлень',
+  pageNavigation: 'Інші оновлення',
+  pinned: 'Закріплено',
+  keyEvent: 'Головна подія',
+  updated: 'Оновлено',
+  byAuthor: 'Автор: {name}',
+  copyLink: 'Копіювати посилання',
+  linkCopied: 'Посилання скопійовано',
+  linkInAddressBar: 'Посилання в адресному рядку',
+  newUpdates: {
+    one: '{n} нове оновлення',
+    few: '{n} нові оновлення',
+    many: '{n} нових оновлень',
+    other: '{n} нового оновлення',
+  },
+  connecting: 'Підключення…',
+  connected: 'Підключено — нові оновлення з’являються автоматично',
+  reconnecting: 'Перепідключення…',
+  offline: 'Немає мережі — оновлення відновляться, щойно з’явиться зв’язок',
+  endedUpdatesStopped: 'Трансляцію завершено; оновлень більше не буде',
+  gone: 'Цієї трансляції більше не існує; оновлень не буде',
+  loadOlderFailed: 'Не вдалося завантажити попередні оновлення.',
+  loadOlderOffline: 'Не вдалося завантажити попередні оновлення — перевірте з’єднання і спробуйте ще раз.',
+  serverRefused: 'Сервер відхилив запит.',
+  liveUpdatesAbout: 'Наживо: {title}',
+};
