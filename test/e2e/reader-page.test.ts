@@ -241,7 +241,20 @@ describe('reader page', () => {
           name === 'reader-desktop' &&
           (process.env['UPDATE_SCREENSHOTS'] === '1' || !existsSync(docsShot))
         ) {
-          await page.screenshot({ path: docsShot });
+          // The story from its start (SPEC §10 `?order=oldest`), where the demo's photo is, tall enough
+          // to show it below the pinned summary.
+          await page.goto(`${app.url}/blogs/${blogId}?order=oldest`);
+          await page.locator('#connection-state[data-state="live"]').waitFor();
+          await page.evaluate(async () => {
+            const images = [...document.querySelectorAll('img')];
+            for (const img of images) img.loading = 'eager';
+            await Promise.all(images.map((img) => img.decode().catch(() => undefined)));
+          });
+          await page.screenshot({
+            path: docsShot,
+            fullPage: true,
+            clip: { x: 0, y: 0, width: viewport.width, height: 1900 },
+          });
         }
         expect(errors).toEqual([]);
       } finally {
