@@ -237,10 +237,18 @@ describe.each(['memory', 'redis'] as const)('the desk on the %s store', (kind) =
     ]);
     expect(danHeard).toEqual([]);
 
-    // Nothing of it on the reader's paths.
+    // Nothing of it on the reader's paths — with a draft still on the desk, submitted and scheduled.
+    expectOk(await call(carol, 'draft:save', { blogId, body: `${SECRET} kept`, submit: true }));
+    const future = new Date(Date.now() + 3_600_000).toISOString();
+    expectOk(await call(editor, 'draft:save', { blogId, body: `${SECRET} later`, publishAt: future }));
     expect(JSON.stringify(received)).not.toContain(SECRET);
     const page = await (await fetch(`${b.url}/blogs/${blogId}`)).text();
     expect(page).not.toContain(SECRET);
+    for (const path of ['feed.atom', 'feed.atom?keyEvents=true', 'snapshot.html', '?order=oldest']) {
+      const res = await fetch(`${a.url}/blogs/${blogId}${path.startsWith('?') ? '' : '/'}${path}`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).not.toContain(SECRET);
+    }
     const entries = await api(b.url, 'GET', `/api/blogs/${blogId}/entries`);
     expect(JSON.stringify(entries.body)).not.toContain(SECRET);
     expect(entries.body.seq).toBe(1);
