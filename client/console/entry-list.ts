@@ -10,7 +10,7 @@ import { renderPreview } from '../lib/preview.js';
 import type { EditorSocket } from '../lib/sockets.js';
 import { formatFull, formatRelativeOrAbsolute } from '../lib/time.js';
 import { newestFirst } from '../../src/shared/presentation.js';
-import { TRUST_TEXT, verificationText } from '../../src/shared/trust-text.js';
+import { t, VERIFICATIONS, verificationText } from '../../src/shared/i18n/index.js';
 import { networkErrorText, request, showError } from './request.js';
 
 interface Item {
@@ -150,7 +150,7 @@ export class EntryList {
         ? el(
             'span',
             { class: 'badge badge-verification', 'data-verification': entry.verification },
-            verificationText(entry.verification),
+            verificationText('en', entry.verification),
           )
         : null,
       el(
@@ -272,7 +272,7 @@ export class EntryList {
       fieldBox(`${p}headline`, 'Headline', headline),
       fieldBox(`${p}body`, 'Text', body),
       el('div', { class: 'preview-box' }, el('p', { class: 'preview-label' }, 'Preview'), preview),
-      fieldBox(`${p}verification`, TRUST_TEXT.verificationLabel, verification),
+      fieldBox(`${p}verification`, t('en', 'verificationLabel'), verification),
       fieldBox(`${p}correction`, 'Correction note (optional, shown to readers with its time)', correction),
       el('p', { class: 'editor-note', role: 'status' }),
       el('div', { class: 'actions' }, save, reload, cancel),
@@ -333,8 +333,7 @@ export class EntryList {
 /** A select of the verification labels (SPEC §10), '' = none. Shared by the compose form and the editor. */
 export function verificationSelect(id: string): HTMLSelectElement {
   const select = el('select', { id, name: 'verification' }, el('option', { value: '' }, '— none —'));
-  for (const [value, label] of Object.entries(TRUST_TEXT.verification))
-    select.append(el('option', { value }, label));
+  for (const value of VERIFICATIONS) select.append(el('option', { value }, verificationText('en', value)));
   return select;
 }
 

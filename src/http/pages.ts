@@ -14,8 +14,14 @@ import {
   truncate,
 } from '../shared/jsonld.js';
 import { entryHtml, keyEventHtml, newestFirst } from '../shared/presentation.js';
-import { t, textDirection, type PageLocale } from '../shared/i18n/index.js';
-import { TRUST_TEXT } from '../shared/trust-text.js';
+import {
+  t,
+  textDirection,
+  VERIFICATIONS,
+  verificationText,
+  type MessageKey,
+  type PageLocale,
+} from '../shared/i18n/index.js';
 import { toPlainText } from '../render.js';
 
 export interface PageContext {
@@ -157,8 +163,8 @@ export function renderBlogPage(
 <meta property="article:published_time" content="${escapeHtml(blog.createdAt)}">
 <meta property="article:modified_time" content="${escapeHtml(blog.updatedAt)}">
 ${ogImage(all, url)}<meta name="twitter:card" content="summary">
-<link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${TRUST_TEXT.feed}`)}" href="${escapeHtml(`${url}/feed.atom`)}">
-<link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${TRUST_TEXT.feedKeyEvents}`)}" href="${escapeHtml(`${url}/feed.atom?keyEvents=true`)}">
+<link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${t(lang, 'atomFeed')}`)}" href="${escapeHtml(`${url}/feed.atom`)}">
+<link rel="alternate" type="application/atom+xml" title="${escapeHtml(`${blog.title} — ${t(lang, 'atomFeedKeyEvents')}`)}" href="${escapeHtml(`${url}/feed.atom?keyEvents=true`)}">
 <script type="application/ld+json" id="liveblog-jsonld">${jsonForScript(buildLiveBlogPosting(blog, all, url, toPlainText))}</script>${older ? '\n<meta name="robots" content="noindex, follow">' : `\n<script type="application/json" id="liveblog-state">${jsonForScript(state)}</script>`}`;
 
   const keyEventItems = keyEvents
@@ -191,11 +197,11 @@ ${ogImage(all, url)}<meta name="twitter:card" content="summary">
 </header>
 <section class="feed" aria-labelledby="feed-title">
 <section class="summary" id="blog-summary" aria-labelledby="summary-title"${blog.summaryHtml ? '' : ' hidden'}>
-<h2 id="summary-title">${TRUST_TEXT.summaryTitle}</h2>
+<h2 id="summary-title">${escapeHtml(t(lang, 'whatWeKnow'))}</h2>
 <div class="summary-body entry-body" id="blog-summary-body">${blog.summaryHtml}</div>
 </section>
 <h2 id="feed-title" class="visually-hidden">${escapeHtml(t(lang, 'updates'))}</h2>
-${feedToolsHtml(blog.id, order)}
+${feedToolsHtml(blog.id, order, lang)}
 <button type="button" class="new-updates" id="new-updates" hidden></button>
 <ol class="entries" id="feed" data-order="${order}">
 ${shown.map((e) => entryHtml(e, url, locale, now)).join('\n')}
@@ -225,16 +231,17 @@ ${keyEventItems}
 }
 
 /** The reading-order toggle (kept in the URL, no cookie), the copy to save, and the feed. */
-function feedToolsHtml(blogId: string, order: FeedOrder): string {
+function feedToolsHtml(blogId: string, order: FeedOrder, lang: string): string {
+  const say = (key: MessageKey): string => escapeHtml(t(lang, key));
   const base = `/blogs/${encodeURIComponent(blogId)}`;
   const option = (value: FeedOrder, label: string, href: string): string =>
     value === order
       ? `<strong aria-current="true">${label}</strong>`
       : `<a href="${escapeHtml(href)}" rel="nofollow">${label}</a>`;
-  return `<nav class="feed-tools" id="feed-tools" aria-label="${TRUST_TEXT.orderLabel}">
-<span class="feed-order" id="feed-order">${option('newest', TRUST_TEXT.orderNewestFirst, base)} · ${option('oldest', TRUST_TEXT.orderOldestFirst, `${base}?order=oldest`)}</span>
-<a class="save-copy" id="save-copy" href="${escapeHtml(`${base}/snapshot.html`)}" download title="${TRUST_TEXT.saveCopyHint}">${TRUST_TEXT.saveCopy}</a>
-<a class="feed-link" href="${escapeHtml(`${base}/feed.atom`)}">${TRUST_TEXT.feed}</a>
+  return `<nav class="feed-tools" id="feed-tools" aria-label="${say('readingOrder')}">
+<span class="feed-order" id="feed-order">${option('newest', say('orderNewestFirst'), base)} · ${option('oldest', say('orderOldestFirst'), `${base}?order=oldest`)}</span>
+<a class="save-copy" id="save-copy" href="${escapeHtml(`${base}/snapshot.html`)}" download title="${say('saveCopyHint')}">${say('saveCopy')}</a>
+<a class="feed-link" href="${escapeHtml(`${base}/feed.atom`)}">${say('atomFeed')}</a>
 </nav>`;
 }
 
@@ -295,7 +302,7 @@ ${field('blog-select', 'Choose a blog', '<select id="blog-select"><option value=
 ${field('blog-id', 'Id (slug)', '<input id="blog-id" name="id" required pattern="[a-z0-9][a-z0-9-]{0,63}" autocomplete="off" spellcheck="false" aria-describedby="blog-id-hint blog-id-error">', 'Lower-case letters, digits and "-", e.g. crisis-in-ukraine.')}
 ${field('blog-title', 'Title', '<input id="blog-title" name="title" required maxlength="200" aria-describedby="blog-title-error">')}
 ${field('blog-description', 'Description', '<textarea id="blog-description" name="description" rows="2" maxlength="2000" aria-describedby="blog-description-error"></textarea>')}
-${field('blog-summary', TRUST_TEXT.summaryTitle, '<textarea id="blog-summary" name="summary" rows="5" maxlength="5000" aria-describedby="blog-summary-hint blog-summary-error"></textarea>', 'Shown to readers above the feed, live. Markdown, at most 5,000 characters; empty hides it.')}
+${field('blog-summary', t('en', 'whatWeKnow'), '<textarea id="blog-summary" name="summary" rows="5" maxlength="5000" aria-describedby="blog-summary-hint blog-summary-error"></textarea>', 'Shown to readers above the feed, live. Markdown, at most 5,000 characters; empty hides it.')}
 ${field('blog-language', 'Language of the reader page', '<input id="blog-language" name="language" maxlength="35" list="blog-language-list" placeholder="en" autocomplete="off" spellcheck="false" aria-describedby="blog-language-hint blog-language-error"><datalist id="blog-language-list"><option value="en">English</option><option value="ru">Русский</option><option value="uk">Українська</option><option value="fa">فارسی</option></datalist>', 'A BCP 47 tag: en, ru, uk, fa… Its words, dates and direction (right to left for fa, ar).')}
 ${field('blog-timeZone', 'Time zone of the clock times', '<input id="blog-timeZone" name="timeZone" maxlength="64" list="blog-timeZone-list" placeholder="UTC" autocomplete="off" spellcheck="false" aria-describedby="blog-timeZone-hint blog-timeZone-error"><datalist id="blog-timeZone-list"><option value="UTC"></option><option value="Europe/London"></option><option value="Europe/Kyiv"></option><option value="Europe/Moscow"></option><option value="Asia/Tehran"></option><option value="America/New_York"></option></datalist>', 'An IANA zone, e.g. Europe/Kyiv.')}
 ${field('blog-status', 'Status', '<select id="blog-status" name="status" aria-describedby="blog-status-error"><option value="live">Live</option><option value="ended">Ended</option></select>')}
@@ -318,12 +325,8 @@ ${mediaUploadHtml()}
 </div>
 ${field(
   'compose-verification',
-  TRUST_TEXT.verificationLabel,
-  `<select id="compose-verification" name="verification" aria-describedby="compose-verification-error"><option value="">— none —</option>${Object.entries(
-    TRUST_TEXT.verification,
-  )
-    .map(([v, label]) => `<option value="${v}">${label}</option>`)
-    .join('')}</select>`,
+  t('en', 'verificationLabel'),
+  `<select id="compose-verification" name="verification" aria-describedby="compose-verification-error"><option value="">— none —</option>${VERIFICATIONS.map((v) => `<option value="${v}">${verificationText('en', v)}</option>`).join('')}</select>`,
 )}
 <p class="form-error" id="compose-error" role="alert"></p>
 <p class="form-status" id="compose-status" role="status"></p>

@@ -4,8 +4,15 @@
  */
 import type { Entry } from '../schema.js';
 import { escapeHtml } from './escape-html.js';
-import { DEFAULT_LOCALE, formatClock, formatFull, formatRelative, t, type PageLocale } from './i18n/index.js';
-import { TRUST_TEXT, verificationText } from './trust-text.js';
+import {
+  DEFAULT_LOCALE,
+  formatClock,
+  formatFull,
+  formatRelative,
+  t,
+  verificationText,
+  type PageLocale,
+} from './i18n/index.js';
 
 /** What the feed order looks at. Ids are ULIDs and sort like createdAt (monotonic within a millisecond). */
 export type Ordered = Pick<Entry, 'id' | 'createdAt'>;
@@ -96,13 +103,13 @@ export function entryHtml(
   const updated = isEdited(entry)
     ? `<span class="entry-updated">${escapeHtml(t(lang, 'updated'))} <time datetime="${escapeHtml(entry.updatedAt)}" data-format="clock" title="${escapeHtml(formatFull(entry.updatedAt, locale))}">${escapeHtml(formatClock(entry.updatedAt, locale))}</time></span>`
     : '';
-  const verification = verificationText(entry.verification);
+  const verification = verificationText(lang, entry.verification);
   const label = verification
-    ? `<span class="badge badge-verification" data-verification="${escapeHtml(entry.verification ?? '')}"><span class="visually-hidden">${TRUST_TEXT.verificationLabel}: </span>${escapeHtml(verification)}</span>`
+    ? `<span class="badge badge-verification" data-verification="${escapeHtml(entry.verification ?? '')}"><span class="visually-hidden">${escapeHtml(t(lang, 'verificationLabel'))}: </span>${escapeHtml(verification)}</span>`
     : '';
   const history =
     entry.version > 1
-      ? `<a class="entry-history" href="${escapeHtml(`${pageUrl}/entries/${encodeURIComponent(entry.id)}/revisions`)}">${TRUST_TEXT.history}</a>`
+      ? `<a class="entry-history" href="${escapeHtml(`${pageUrl}/entries/${encodeURIComponent(entry.id)}/revisions`)}">${escapeHtml(t(lang, 'earlierVersions'))}</a>`
       : '';
   return `<li class="${classes}" id="${escapeHtml(id)}" tabindex="-1" data-version="${entry.version}"><article class="entry-article">
 <div class="entry-meta">${badges}${label}<a class="entry-time" href="#${escapeHtml(id)}">${timeHtml(entry.createdAt, locale, now)}</a>${updated}</div>
@@ -129,11 +136,12 @@ export function correctionsHtml(
 ): string {
   const corrections = entry.corrections ?? [];
   if (corrections.length === 0) return '';
+  const lang = locale.language;
   const items = corrections
     .map(
       (c) =>
-        `<li><span class="correction-label">${TRUST_TEXT.correctionPrefix}</span> ${timeHtml(c.at, locale, now)}: ${escapeHtml(c.note)}</li>`,
+        `<li><span class="correction-label">${escapeHtml(t(lang, 'correction'))}</span> ${timeHtml(c.at, locale, now)}: ${escapeHtml(c.note)}</li>`,
     )
     .join('');
-  return `<aside class="entry-corrections" aria-label="${TRUST_TEXT.correctionsTitle}"><ul>${items}</ul></aside>\n`;
+  return `<aside class="entry-corrections" aria-label="${escapeHtml(t(lang, 'corrections'))}"><ul>${items}</ul></aside>\n`;
 }

@@ -2,9 +2,18 @@
 import { describe, expect, it } from 'vitest';
 import { en } from '../../src/shared/i18n/en.js';
 import { fa } from '../../src/shared/i18n/fa.js';
-import { formatClock, formatFull, formatRelative, t, textDirection } from '../../src/shared/i18n/index.js';
+import {
+  CATALOGUE_LANGUAGES,
+  formatClock,
+  formatFull,
+  formatRelative,
+  t,
+  textDirection,
+} from '../../src/shared/i18n/index.js';
 import { ru } from '../../src/shared/i18n/ru.js';
 import { uk } from '../../src/shared/i18n/uk.js';
+import { entryHtml } from '../../src/shared/presentation.js';
+import { makeEntry } from '../helpers/store-fixtures.js';
 
 describe('plurals', () => {
   it('Russian picks one / few / many by the number', () => {
@@ -34,9 +43,42 @@ describe('plurals', () => {
 });
 
 describe('catalogues', () => {
-  it('every language has every message', () => {
-    for (const catalogue of [ru, uk, fa])
+  it('every language has every message, with the same placeholders, none empty', () => {
+    expect([...CATALOGUE_LANGUAGES].sort()).toEqual(['en', 'fa', 'ru', 'uk']);
+    const placeholders = (message: unknown): string[] =>
+      [...new Set(JSON.stringify(message).match(/\{\w+\}/g) ?? [])].sort();
+    for (const catalogue of [ru, uk, fa]) {
       expect(Object.keys(catalogue).sort()).toEqual(Object.keys(en).sort());
+      for (const [key, message] of Object.entries(catalogue)) {
+        expect(JSON.stringify(message), key).not.toMatch(/""/);
+        expect(placeholders(message), key).toEqual(placeholders(en[key as keyof typeof en]));
+      }
+    }
+  });
+
+  it("renders an entry's verification label and corrections in the blog language (Persian)", () => {
+    const at = '2026-11-29T12:00:00.000Z';
+    const entry = makeEntry('b', {
+      createdAt: at,
+      updatedAt: at,
+      verification: 'confirmed',
+      corrections: [{ at, note: 'نام شهر اصلاح شد' }],
+    });
+    const html = entryHtml(entry, 'https://example.test/blogs/b', {
+      language: 'fa',
+      timeZone: 'Asia/Tehran',
+    });
+    expect(html).toContain(
+      `data-verification="confirmed"><span class="visually-hidden">وضعیت راستی‌آزمایی: </span>تأییدشده</span>`,
+    );
+    expect(html).toContain('<span class="correction-label">اصلاحیه</span>');
+    expect(html).toContain('aria-label="اصلاحیه‌ها"');
+    expect(html).not.toMatch(/Confirmed|Correction/);
+    // English stays as it was.
+    const english = entryHtml(entry, 'https://example.test/blogs/b');
+    expect(english).toContain('<span class="visually-hidden">Verification: </span>Confirmed</span>');
+    expect(english).toContain('<span class="correction-label">Correction</span>');
+    expect(english).toContain('aria-label="Corrections"');
   });
 
   it('a region falls back to its language, another language to English', () => {

@@ -4,9 +4,10 @@
  * library (`feed`) would add a dependency for ~60 lines and still need our own permalinks and content.
  */
 import type { Blog, Entry } from '../../schema.js';
+import { escapeHtml } from '../../shared/escape-html.js';
 import { entryHeadline } from '../../shared/jsonld.js';
 import { correctionsHtml } from '../../shared/presentation.js';
-import { verificationText } from '../../shared/trust-text.js';
+import { t, verificationText } from '../../shared/i18n/index.js';
 
 /** Entries in one feed (SPEC §10: the newest 50 published). */
 export const FEED_ENTRIES_MAX = 50;
@@ -36,13 +37,17 @@ export interface AtomOptions {
   toPlainText: (html: string) => string;
 }
 
-/** The entry's HTML content: its verification label, body and corrections, as the page shows them. */
-function contentHtml(entry: Entry): string {
-  const label = verificationText(entry.verification);
-  return `${label ? `<p><strong>${label}</strong></p>` : ''}${entry.html}${correctionsHtml(entry)}`;
+/**
+ * The entry's HTML content: its verification label, body and corrections, as the page shows them, in the
+ * blog's language (times in UTC).
+ */
+function contentHtml(entry: Entry, language: string): string {
+  const label = verificationText(language, entry.verification);
+  return `${label ? `<p><strong>${escapeHtml(label)}</strong></p>` : ''}${entry.html}${correctionsHtml(entry, { language, timeZone: 'UTC' })}`;
 }
 
 export function renderAtom(blog: Blog, entries: Entry[], o: AtomOptions): string {
+  const lang = blog.language;
   let updated = blog.updatedAt;
   for (const e of entries) if (e.updatedAt > updated) updated = e.updatedAt;
   const items = entries.map((e) => {
@@ -53,14 +58,14 @@ export function renderAtom(blog: Blog, entries: Entry[], o: AtomOptions): string
 <link rel="alternate" type="text/html" href="${xmlEscape(permalink)}"/>
 <published>${xmlEscape(e.createdAt)}</published>
 <updated>${xmlEscape(e.updatedAt)}</updated>
-<author><name>${xmlEscape(e.author.name)}</name></author>${e.keyEvent ? '\n<category term="key-event" label="Key event"/>' : ''}
-<content type="html">${xmlEscape(contentHtml(e))}</content>
+<author><name>${xmlEscape(e.author.name)}</name></author>${e.keyEvent ? `\n<category term="key-event" label="${xmlEscape(t(lang, 'keyEvent'))}"/>` : ''}
+<content type="html">${xmlEscape(contentHtml(e, lang))}</content>
 </entry>`;
   });
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom">
 <id>${xmlEscape(o.keyEventsOnly ? o.selfUrl : o.pageUrl)}</id>
-<title type="text">${xmlEscape(o.keyEventsOnly ? `${blog.title} — key events` : blog.title)}</title>${blog.description ? `\n<subtitle type="text">${xmlEscape(blog.description)}</subtitle>` : ''}
+<title type="text">${xmlEscape(o.keyEventsOnly ? t(lang, 'feedTitleKeyEvents', { title: blog.title }) : blog.title)}</title>${blog.description ? `\n<subtitle type="text">${xmlEscape(blog.description)}</subtitle>` : ''}
 <updated>${xmlEscape(updated)}</updated>
 <link rel="alternate" type="text/html" href="${xmlEscape(o.pageUrl)}"/>
 <link rel="self" type="application/atom+xml" href="${xmlEscape(o.selfUrl)}"/>

@@ -5,6 +5,7 @@
  * in the blog's time zone. A language without a catalogue falls back to English strings; its dates and
  * numbers still follow the language.
  */
+import type { Verification } from '../../schema.js';
 import { en, type Catalogue, type Message, type MessageKey } from './en.js';
 import { fa } from './fa.js';
 import { ru } from './ru.js';
@@ -90,6 +91,19 @@ export function t(language: string, key: MessageKey, vars: Record<string, string
     if (value === undefined) return whole;
     return typeof value === 'number' ? formatNumber(language, value) : value;
   });
+}
+
+/** The editor's verification labels (SPEC §10), in the order the console offers them. */
+export const VERIFICATIONS = ['unconfirmed', 'confirmed', 'disputed'] as const;
+const VERIFICATION_KEYS = {
+  unconfirmed: 'verificationUnconfirmed',
+  confirmed: 'verificationConfirmed',
+  disputed: 'verificationDisputed',
+} as const satisfies Record<NonNullable<Verification>, MessageKey>;
+
+/** The verification label in `language`'s words, or '' when none was given. */
+export function verificationText(language: string, verification: Verification | undefined): string {
+  return verification ? t(language, VERIFICATION_KEYS[verification]) : '';
 }
 
 // ---- dates ---------------------------------------------------------------------------------------
