@@ -94,11 +94,22 @@ interface Ticket {
   cancelled: boolean;
 }
 
+/**
+ * Blogs joined (at most 10) and subscribes in flight. Arrays, replaced rather than grown: one made by
+ * `concat` is exactly its length, where `push` (or a spread, or `filter`) makes room for 17 — for every
+ * socket.
+ */
 interface Membership {
-  /** Blogs joined (at most 10: arrays are lighter than sets for thousands of sockets). */
-  joined: string[];
-  /** Subscribes in flight. */
-  pending: Ticket[];
+  joined: readonly string[];
+  pending: readonly Ticket[];
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** `list` without `item` (a new array: `slice` and `concat` size it exactly), or `list` itself. */
+function without<T>(list: readonly T[], item: T): readonly T[] {
+  const i = list.indexOf(item);
+  return i < 0 ? list : list.slice(0, i).concat(list.slice(i + 1));
 }
 
 interface FeedSlot {
@@ -175,7 +186,8 @@ export class LiveHub {
     const m = this.memberships.get(member);
     if (!m) return;
     for (const t of m.pending) if (t.blogId === blogId) t.cancelled = true;
-    if (remove(m.joined, blogId)) {
+    if (m.joined.includes(blogId)) {
+      m.joined = without(m.joined, blogId);
       member.leave(blogId);
       this.removeMember(blogId, member);
     }
@@ -188,7 +200,7 @@ export class LiveHub {
     if (!m) return;
     for (const t of m.pending) t.cancelled = true;
     for (const blogId of m.joined) this.removeMember(blogId, member);
-    m.joined.length = 0;
+    m.joined = NONE;
     this.forgetIfEmpty(member, m);
   }
 
@@ -205,7 +217,7 @@ export class LiveHub {
   private reserve(member: LiveMember, blogId: string): Ticket {
     let m = this.memberships.get(member);
     if (!m) {
-      m = { joined: [], pending: [] };
+      m = { joined: NONE, pending: NONE };
       this.memberships.set(member, m);
     }
     const blogs = new Set(m.joined);
@@ -215,7 +227,7 @@ export class LiveHub {
       throw new AppError('rate_limited', `at most ${SUBSCRIPTIONS_PER_SOCKET_MAX} blogs per connection`);
     }
     const ticket: Ticket = { blogId, cancelled: false };
-    m.pending.push(ticket);
+    m.pending = m.pending.concat(ticket);
     this.pendingByBlog.set(blogId, (this.pendingByBlog.get(blogId) ?? 0) + 1);
     return ticket;
   }
@@ -233,7 +245,7 @@ export class LiveHub {
     if (!m) return answer;
     // A resubscribe replaces the old subscription: join again so the output sends what it holds first.
     member.join(ticket.blogId);
-    if (!m.joined.includes(ticket.blogId)) m.joined.push(ticket.blogId);
+    if (!m.joined.includes(ticket.blogId)) m.joined = m.joined.concat(ticket.blogId);
     slot.members.add(member);
     if (member.countsAsReader === false) slot.notReaders.add(member);
     clearTimeout(slot.idle);
@@ -243,7 +255,7 @@ export class LiveHub {
   private settle(member: LiveMember, ticket: Ticket): void {
     const m = this.memberships.get(member);
     if (m) {
-      remove(m.pending, ticket);
+      m.pending = without(m.pending, ticket);
       this.forgetIfEmpty(member, m);
     }
     const left = (this.pendingByBlog.get(ticket.blogId) ?? 1) - 1;
@@ -319,7 +331,7 @@ export class LiveHub {
     for (const member of members) {
       const m = this.memberships.get(member);
       if (m) {
-        remove(m.joined, blogId);
+        m.joined = without(m.joined, blogId);
         this.forgetIfEmpty(member, m);
       }
       slot.members.delete(member);
@@ -373,12 +385,4 @@ export class LiveHub {
     for (const slot of slots) clearTimeout(slot.idle);
     await Promise.allSettled(slots.map((s) => s.feed.close()));
   }
-}
-
-/** Removes the first `item` from `list`; true when it was there. */
-function remove<T>(list: T[], item: T): boolean {
-  const i = list.indexOf(item);
-  if (i < 0) return false;
-  list.splice(i, 1);
-  return true;
 }

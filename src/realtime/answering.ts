@@ -10,9 +10,21 @@ import type { GatewayLog } from './types.js';
 /** A request's listener; Socket.IO hands it the arguments as the client sent them. */
 export type Listener = (...args: unknown[]) => void;
 
+/** A listener shared by many sockets: Socket.IO calls it with the socket as `this`. */
+type AnyListener = (this: { id: string }, event: string, ...args: unknown[]) => void;
+
 export interface Answering {
-  /** The listener of a request: no ack function → ignored; any error → an error ack. */
-  /** `gate` runs first and may throw (e.g. `rate_limited`). */
+  /**
+   * Answers one request: `args` as Socket.IO handed them to the listener. No ack function → ignored;
+   * any error, thrown or rejected → an error ack.
+   */
+  answer<A>(
+    socket: { id: string },
+    event: string,
+    args: unknown[],
+    handler: (payload: unknown) => Promise<A>,
+  ): void;
+  /** The listener of a request, for one socket. `gate` runs first and may throw (e.g. `rate_limited`). */
   answering<A>(
     socket: { id: string },
     event: string,
@@ -20,61 +32,66 @@ export interface Answering {
     gate?: () => void,
   ): Listener;
   /** Answers `invalid` to events that are not part of the protocol but came with an acknowledgement. */
-  refuseUnknown(
-    socket: { id: string; onAny(fn: (event: string, ...args: unknown[]) => void): unknown },
-    known: readonly string[],
-  ): void;
+  refuseUnknown(socket: { onAny(fn: AnyListener): unknown }, known: readonly string[]): void;
 }
 
 export function createAnswering(log: GatewayLog): Answering {
-  const fail = (ack: Reply<Failure>, err: unknown, context: object): void => {
+  const fail = (ack: Reply<Failure>, err: unknown, event: string, sid: string): void => {
     const error = toErrorBody(err);
-    if (isInternal(err)) log.error({ err, ...context }, 'socket handler failed');
-    else if (error.code === 'unavailable') log.warn({ ...context, code: error.code }, 'request failed');
+    if (isInternal(err)) log.error({ err, event, sid }, 'socket handler failed');
+    else if (error.code === 'unavailable') log.warn({ event, sid, code: error.code }, 'request failed');
     ack({ ok: false, error });
   };
-  return {
-    answering<A>(
-      socket: { id: string },
-      event: string,
-      handler: (payload: unknown) => Promise<A>,
-      gate?: () => void,
-    ): Listener {
-      return (...args: unknown[]) => {
-        // The acknowledgement is the last argument, whatever came before it: `emit(event, ack)` with no
-        // payload (python-socketio's `call(event)`) and `emit(event, payload, extra…, ack)` both get an
-        // answer. The payload is the first argument that is not the acknowledgement; extras are ignored.
-        const reply = args.at(-1);
-        const input = args.length > 1 ? args[0] : undefined;
-        if (typeof reply !== 'function') return;
-        const answer = reply as Reply<A | Failure>;
-        const context = { event, sid: socket.id };
-        // Through a promise, so even a handler that throws synchronously answers with an error ack.
-        Promise.resolve(input)
-          .then((value) => {
-            gate?.();
-            return handler(value);
-          })
-          .then(
-            (result) => answer(result),
-            (err: unknown) => fail(answer, err, context),
-          );
-      };
-    },
-    refuseUnknown(socket, known) {
-      socket.onAny((event, ...args) => {
+  const answer = <A>(
+    socket: { id: string },
+    event: string,
+    args: unknown[],
+    handler: (payload: unknown) => Promise<A>,
+  ): void => {
+    // The acknowledgement is the last argument, whatever came before it: `emit(event, ack)` with no
+    // payload (python-socketio's `call(event)`) and `emit(event, payload, extra…, ack)` both get an
+    // answer. The payload is the first argument that is not the acknowledgement; extras are ignored.
+    const reply = args.at(-1);
+    const input = args.length > 1 ? args[0] : undefined;
+    if (typeof reply !== 'function') return;
+    const ack = reply as Reply<A | Failure>;
+    // Through a promise, so even a handler that throws synchronously answers with an error ack.
+    Promise.resolve(input)
+      .then(handler)
+      .then(
+        (result) => ack(result),
+        (err: unknown) => fail(ack, err, event, socket.id),
+      );
+  };
+  /** One listener per list of known events, shared by every socket that has that list. */
+  const refusers = new Map<readonly string[], AnyListener>();
+  const refuserOf = (known: readonly string[]): AnyListener => {
+    let refuser = refusers.get(known);
+    if (!refuser) {
+      refuser = function (this: { id: string }, event: string, ...args: unknown[]): void {
         if (known.includes(event)) return;
         const ack = args.at(-1);
         if (typeof ack !== 'function') return;
-        fail(
-          ack as Reply<Failure>,
-          new AppError('invalid', `unknown event ${JSON.stringify(event).slice(0, 80)}`),
-          {
-            event: 'unknown',
-            sid: socket.id,
-          },
-        );
-      });
+        const error = new AppError('invalid', `unknown event ${JSON.stringify(event).slice(0, 80)}`);
+        fail(ack as Reply<Failure>, error, 'unknown', this.id);
+      };
+      refusers.set(known, refuser);
+    }
+    return refuser;
+  };
+  return {
+    answer,
+    answering(socket, event, handler, gate) {
+      const gated = gate
+        ? (payload: unknown) => {
+            gate();
+            return handler(payload);
+          }
+        : handler;
+      return (...args: unknown[]) => answer(socket, event, args, gated);
+    },
+    refuseUnknown(socket, known) {
+      socket.onAny(refuserOf(known));
     },
   };
 }

@@ -7,14 +7,15 @@
 import type { Namespace } from 'socket.io';
 import { isContributor } from '../auth.js';
 import type { DeskMessage } from '../desk/schema.js';
-import type {
-  ClientToServerEvents,
-  InterServerEvents,
-  ServerToClientEvents,
-  SocketData,
-} from '../shared/protocol.js';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../shared/protocol.js';
+import type { ServerSocketData } from './types.js';
 
-type EditorNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type EditorNamespace = Namespace<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  ServerSocketData
+>;
 
 export function deliverDesk(editors: EditorNamespace): (blogId: string, message: DeskMessage) => void {
   return (blogId, message) => {

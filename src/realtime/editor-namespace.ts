@@ -8,16 +8,16 @@ import { expired, isContributor, type Authenticate } from '../auth.js';
 import type { Desk } from '../desk/desk.js';
 import { AppError, ForbiddenError } from '../errors.js';
 import type { WriteLimiter } from '../write-limit.js';
-import type {
-  ClientToServerEvents,
-  InterServerEvents,
-  ServerToClientEvents,
-  SocketData,
-} from '../shared/protocol.js';
-import { READER_EVENTS, wireReader, type ReaderDeps } from './reader-namespace.js';
-import type { EditorSocket } from './types.js';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents } from '../shared/protocol.js';
+import { READER_EVENTS, readerRequests, type ReaderDeps } from './reader-namespace.js';
+import type { EditorSocket, ServerSocketData } from './types.js';
 
-type EditorNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type EditorNamespace = Namespace<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  InterServerEvents,
+  ServerSocketData
+>;
 
 export const EDITOR_EVENTS = [
   ...READER_EVENTS,
@@ -44,6 +44,7 @@ export interface EditorDeps extends ReaderDeps {
 
 export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void {
   const { service, answers, telemetry, desk } = deps;
+  const wireReader = readerRequests(deps);
 
   editors.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
@@ -67,7 +68,7 @@ export function attachEditors(editors: EditorNamespace, deps: EditorDeps): void 
       socket.disconnect(true);
       return;
     }
-    wireReader(socket, deps, false);
+    wireReader(socket, false);
     answers.refuseUnknown(socket, EDITOR_EVENTS);
     socket.emit('session', { id: editor.id, name: editor.name, role: editor.role ?? 'editor' });
     /** The listener of a write: as any request, checked for an expired token and rate-limited. */

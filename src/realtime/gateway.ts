@@ -12,7 +12,7 @@ import { NO_TELEMETRY, type Telemetry } from '../telemetry.js';
 import { createAnswering } from './answering.js';
 import { attachEditors } from './editor-namespace.js';
 import type { Fanout } from './fanout.js';
-import { READER_EVENTS, wireReader } from './reader-namespace.js';
+import { READER_EVENTS, readerRequests } from './reader-namespace.js';
 import type { GatewayLog, GatewayServer, ReaderNamespace } from './types.js';
 
 export type { GatewayServer } from './types.js';
@@ -45,8 +45,9 @@ export function attachGateway(io: GatewayServer, deps: GatewayDeps, options: Gat
     requestsPerSecond: options.readerRequestsPerSecond ?? 10,
   };
   const readers: ReaderNamespace = io.of('/');
+  const wireReader = readerRequests(readerDeps);
   readers.on('connection', (socket) => {
-    wireReader(socket, readerDeps);
+    wireReader(socket);
     answers.refuseUnknown(socket, READER_EVENTS);
   });
   attachEditors(io.of('/editor'), {
