@@ -21,6 +21,7 @@ import { Liveblog } from './liveblog.js';
 import { Fanout } from './realtime/fanout.js';
 import { createMetrics } from './metrics.js';
 import type { Telemetry } from './telemetry.js';
+import { releaseUpgradeRequests } from './realtime/upgrade-request.js';
 import { attachGateway, type GatewayServer } from './realtime/gateway.js';
 import { connectStore } from './store/connect.js';
 import { Desk } from './desk/desk.js';
@@ -154,6 +155,7 @@ export function createServer(config: Config, options: ServerOptions = {}): Promi
   io.engine.on('connection', (raw: { request: unknown }) => {
     raw.request = null;
   });
+  releaseUpgradeRequests(io.engine);
   const fanout = new Fanout([io.of('/'), io.of('/editor')], telemetry);
   const live = new LiveHub(store, bus, fanout, {
     instanceId,
