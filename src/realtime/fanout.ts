@@ -95,6 +95,43 @@ function directSocket(socket: Socket): RawWebSocket | null {
   return ws;
 }
 
+/** The payloads of one write, framed once when the first WebSocket needs them. */
+class Frames<P> {
+  private bytes: Buffer | undefined;
+  constructor(
+    private readonly nsp: string,
+    readonly name: string,
+    readonly payloads: readonly P[],
+  ) {}
+  get frame(): Buffer {
+    this.bytes ??= Buffer.concat(this.payloads.map((payload) => frameOf(this.nsp, this.name, payload)));
+    return this.bytes;
+  }
+}
+
+/**
+ * Writes `frames` to one socket: straight to its WebSocket when that may be written now, else through
+ * Socket.IO; a socket too far behind is dropped instead. True when the socket was written to.
+ */
+function deliver<P>(socket: Socket, frames: Frames<P>, telemetry: Telemetry): boolean {
+  const ws = directSocket(socket);
+  if (!ws) {
+    const backlog = backlogBytes(socket.conn as unknown as EngineConnection);
+    if (backlog > SLOW_READER_BUFFER_MAX_BYTES) {
+      dropSlowReader(socket, telemetry, backlog);
+      return false;
+    }
+    for (const payload of frames.payloads) socket.emit(frames.name, payload);
+    return true;
+  }
+  if (ws.bufferedAmount > SLOW_READER_BUFFER_MAX_BYTES) {
+    dropSlowReader(socket, telemetry, ws.bufferedAmount);
+    return false;
+  }
+  ws._sender?.sendFrame?.([frames.frame], ignore);
+  return true;
+}
+
 class RoomWriter<P> {
   /** Payloads queued per room, oldest first. */
   private readonly pending = new Map<string, P[]>();
@@ -133,29 +170,11 @@ class RoomWriter<P> {
     this.pending.delete(room);
     const sids = this.nsp.adapter.rooms.get(room);
     if (!sids?.size) return;
-    let bytes: Buffer | undefined;
+    const frames = new Frames(this.nsp.name, this.name, payloads);
     let reached = 0;
     for (const sid of sids) {
       const socket = this.nsp.sockets.get(sid);
-      if (!socket) continue;
-      const ws = directSocket(socket);
-      if (!ws) {
-        const backlog = backlogBytes(socket.conn as unknown as EngineConnection);
-        if (backlog > SLOW_READER_BUFFER_MAX_BYTES) {
-          dropSlowReader(socket, this.telemetry, backlog);
-          continue;
-        }
-        for (const payload of payloads) socket.emit(this.name, payload);
-        reached += 1;
-        continue;
-      }
-      if (ws.bufferedAmount > SLOW_READER_BUFFER_MAX_BYTES) {
-        dropSlowReader(socket, this.telemetry, ws.bufferedAmount);
-        continue;
-      }
-      bytes ??= Buffer.concat(payloads.map((payload) => frameOf(this.nsp.name, this.name, payload)));
-      ws._sender?.sendFrame?.([bytes], ignore);
-      reached += 1;
+      if (socket && deliver(socket, frames, this.telemetry)) reached += 1;
     }
     if (this.committedAt) {
       const now = Date.now();
@@ -164,15 +183,128 @@ class RoomWriter<P> {
   }
 }
 
+/**
+ * The shortest time between two reader counts sent to a room of `sockets` on this instance: SPEC §3's
+ * 2 s up to 1,000 sockets, then 2 s more per 1,000, up to 20 s. A count is one frame to every socket
+ * of the room, so in a crowd of 5,000 that changes every 2 s it would cost as much as an entry every 2 s
+ * — and arrive more often than anyone can read a number that large. The count sent is always the
+ * latest; only how often it goes out depends on the room's size.
+ */
+export function readersIntervalMs(sockets: number): number {
+  return Math.min(20_000, 2000 * Math.max(1, Math.ceil(sockets / 1000)));
+}
+/** A count goes to this many sockets per event-loop turn, so a large room never holds up the others. */
+export const READERS_SOCKETS_PER_TURN = 500;
+
+/** How reader counts go out (tests shorten it). */
+export interface ReadersPacing {
+  /** The shortest time between two counts to a room of this many sockets. */
+  intervalMs(sockets: number): number;
+  /** Sockets written per event-loop turn. */
+  socketsPerTurn: number;
+}
+
+const READERS_PACING: ReadersPacing = {
+  intervalMs: readersIntervalMs,
+  socketsPerTurn: READERS_SOCKETS_PER_TURN,
+};
+
+interface CountRoom {
+  /** The latest count not yet sent. */
+  latest: ReadersMessage | undefined;
+  sentAt: number;
+  timer: NodeJS.Timeout | undefined;
+  /** A write in progress (it goes out over several turns). */
+  writing: boolean;
+}
+
+/** Reader counts to the rooms of one namespace: coalesced, paced by room size, written in slices. */
+class CountWriter {
+  private readonly rooms = new Map<string, CountRoom>();
+
+  constructor(
+    readonly nsp: Namespace,
+    private readonly telemetry: Telemetry,
+    private readonly pacing: ReadersPacing,
+  ) {}
+
+  send(message: ReadersMessage): void {
+    const room = message.blogId;
+    const size = this.nsp.adapter.rooms.get(room)?.size ?? 0;
+    let state = this.rooms.get(room);
+    if (size === 0) {
+      if (state) this.forget(room, state);
+      return;
+    }
+    if (!state) {
+      state = { latest: undefined, sentAt: 0, timer: undefined, writing: false };
+      this.rooms.set(room, state);
+    }
+    state.latest = message;
+    this.schedule(room, state, size);
+  }
+
+  private schedule(room: string, state: CountRoom, size: number): void {
+    if (size === 0) {
+      this.forget(room, state);
+      return;
+    }
+    if (state.timer || state.writing || !state.latest) return;
+    const wait = Math.max(0, state.sentAt + this.pacing.intervalMs(size) - Date.now());
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.write(room, state);
+    }, wait);
+    state.timer.unref();
+  }
+
+  private write(room: string, state: CountRoom): void {
+    const message = state.latest;
+    const sids = this.nsp.adapter.rooms.get(room);
+    if (!message || !sids?.size) {
+      this.forget(room, state);
+      return;
+    }
+    state.latest = undefined;
+    state.sentAt = Date.now();
+    state.writing = true;
+    const frames = new Frames(this.nsp.name, 'readers', [message]);
+    const targets = [...sids];
+    const slice = (from: number): void => {
+      const to = Math.min(targets.length, from + this.pacing.socketsPerTurn);
+      for (let i = from; i < to; i++) {
+        const socket = this.nsp.sockets.get(targets[i] ?? '');
+        if (socket) deliver(socket, frames, this.telemetry);
+      }
+      if (to < targets.length) {
+        setImmediate(() => slice(to));
+        return;
+      }
+      state.writing = false;
+      this.schedule(room, state, this.nsp.adapter.rooms.get(room)?.size ?? 0);
+    };
+    slice(0);
+  }
+
+  private forget(room: string, state: CountRoom): void {
+    clearTimeout(state.timer);
+    if (!state.writing) this.rooms.delete(room);
+  }
+}
+
 /** This instance's live output: events and reader counts to the blog's room in every namespace. */
 export class Fanout implements LiveOutput {
   private readonly events: RoomWriter<LiveEvent>[];
-  private readonly counts: RoomWriter<ReadersMessage>[];
+  private readonly counts: CountWriter[];
 
-  constructor(namespaces: Namespace[], telemetry: Telemetry = NO_TELEMETRY) {
+  constructor(
+    namespaces: Namespace[],
+    telemetry: Telemetry = NO_TELEMETRY,
+    pacing: ReadersPacing = READERS_PACING,
+  ) {
     const at = (event: LiveEvent): number => Date.parse(event.at);
     this.events = namespaces.map((nsp) => new RoomWriter<LiveEvent>(nsp, 'event', telemetry, at));
-    this.counts = namespaces.map((nsp) => new RoomWriter<ReadersMessage>(nsp, 'readers', telemetry));
+    this.counts = namespaces.map((nsp) => new CountWriter(nsp, telemetry, pacing));
   }
 
   event(event: LiveEvent): void {
@@ -180,7 +312,7 @@ export class Fanout implements LiveOutput {
   }
 
   readers(message: ReadersMessage): void {
-    for (const w of this.counts) w.send(message.blogId, message);
+    for (const w of this.counts) w.send(message);
   }
 
   /** Joins a socket to a blog's room after writing what is queued for that room (its answer covers it). */
