@@ -61,6 +61,8 @@ export interface ConnectedReport {
   subscribeAck: HistogramData;
   /** intended connection time → ack received (what a reader waits for first content). */
   ready: HistogramData;
+  /** intended connection time → namespace connected. */
+  connected: HistogramData;
   /** Lowest and highest snapshot seq seen in the acks. */
   minSeq: number;
   maxSeq: number;

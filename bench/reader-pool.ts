@@ -28,6 +28,7 @@ export interface ConnectResult {
   errors: string[];
   subscribeAck: Histogram;
   ready: Histogram;
+  connected: Histogram;
   minSeq: number;
   maxSeq: number;
 }
@@ -161,6 +162,7 @@ export class ReaderPool {
       errors: [],
       subscribeAck: new Histogram(),
       ready: new Histogram(),
+      connected: new Histogram(),
       minSeq: Number.POSITIVE_INFINITY,
       maxSeq: -1,
     };
@@ -170,6 +172,7 @@ export class ReaderPool {
       result.errors.push(...r.errors);
       result.subscribeAck.merge(r.subscribeAck);
       result.ready.merge(r.ready);
+      result.connected.merge(r.connected);
       if (r.subscribed > 0) {
         result.minSeq = Math.min(result.minSeq, r.minSeq);
         result.maxSeq = Math.max(result.maxSeq, r.maxSeq);

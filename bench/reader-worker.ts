@@ -46,6 +46,8 @@ let frames = 0;
 const latency = new Histogram();
 const subscribeAck = new Histogram();
 const ready = new Histogram();
+/** intended connection time → namespace connected (the Socket.IO handshake done). */
+const connected = new Histogram();
 const errors = new Set<string>();
 let minSeq = Number.POSITIVE_INFINITY;
 let maxSeq = -1;
@@ -233,6 +235,7 @@ function startRaw(r: Reader, url: string, blogId: string): void {
         onSubscribed(r, ok, ok ? frameSeq(data, true) : -1, ok ? '' : data.toString('utf8', 0, 200));
       } else if (c1 === 0x30 /* 0: namespace connected */) {
         r.subSentAt = nowMs();
+        connected.record(r.subSentAt - r.intendedAt);
         ws.send(subscribeFrame);
       } else if (c1 === 0x34 /* 4: connect error */) {
         onFailed(r, data.toString('utf8', 0, 200));
@@ -264,6 +267,7 @@ function startSio(r: Reader, url: string, blogId: string): void {
   r.close = () => socket.disconnect();
   socket.on('connect', () => {
     r.subSentAt = nowMs();
+    connected.record(r.subSentAt - r.intendedAt);
     socket.timeout(15_000).emit('subscribe', { blogId }, (err: Error | null, ack: unknown) => {
       if (err) return onSubscribed(r, false, -1, `subscribe: ${err.message}`);
       const ok = isRecord(ack) && ack.ok === true && typeof ack.seq === 'number';
@@ -308,6 +312,7 @@ function reportConnected(): void {
     errors: [...errors],
     subscribeAck: subscribeAck.toData(),
     ready: ready.toData(),
+    connected: connected.toData(),
     minSeq: Number.isFinite(minSeq) ? minSeq : -1,
     maxSeq,
   });
@@ -332,6 +337,7 @@ function connect(cmd: ConnectCommand): void {
   latency.reset();
   subscribeAck.reset();
   ready.reset();
+  connected.reset();
   errors.clear();
   minSeq = Number.POSITIVE_INFINITY;
   maxSeq = -1;

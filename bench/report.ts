@@ -16,6 +16,8 @@ export interface Row {
   max: number;
   probeP99: number;
   editorAckP99: number;
+  /** Crowd: intended connection time → Socket.IO namespace connected, p99. */
+  connectP99: number;
   serverCpuPct: number;
   /** Server CPU µs per delivery (per subscribe for crowd). */
   cpuMicrosPerOp: number;
@@ -38,6 +40,7 @@ export const RATIO_FIELDS = [
   'p99',
   'max',
   'editorAckP99',
+  'connectP99',
   'serverCpuPct',
   'cpuMicrosPerOp',
   'eventLoopP99Ms',
@@ -86,6 +89,7 @@ export function toRows(results: RunResult[]): Row[] {
       max: m((r) => r.latencyMs.max),
       probeP99: m((r) => (r.kind === 'crowd' ? Number.NaN : r.probeLatencyMs.p99)),
       editorAckP99: m((r) => (r.kind === 'crowd' ? Number.NaN : r.editorAckMs.p99)),
+      connectP99: m((r) => (r.kind === 'crowd' ? r.connectMs.p99 : Number.NaN)),
       serverCpuPct: m((r) => r.server.cpuShareTotal * 100),
       cpuMicrosPerOp: m((r) => r.server.cpuMicrosPerDelivery),
       eventLoopP99Ms: m((r) => maxOf(r.server.eventLoopP99Ms)),
@@ -164,6 +168,27 @@ export function targets(rows: Row[]): Target[] {
     'ms',
   );
   add(
+    'crowd: connect p99 ≤ 1.0 × baseline',
+    lb('crowd'),
+    (r) => r.connectP99,
+    () => crowdBase?.connectP99 ?? Number.NaN,
+    'ms',
+  );
+  add(
+    'crowd: server CPU per arriving reader ≤ 0.6 × baseline',
+    lb('crowd'),
+    (r) => r.cpuMicrosPerOp,
+    () => 0.6 * (crowdBase?.cpuMicrosPerOp ?? Number.NaN),
+    'µs',
+  );
+  add(
+    'crowd-10k: all 10,000 readers subscribed on one instance',
+    lb('crowd-10k'),
+    (r) => 10_000 - r.readers,
+    () => 0,
+    'not subscribed',
+  );
+  add(
     'crowd: ≤ 0.05 Redis commands per subscribe',
     lb('crowd'),
     (r) => r.redisPerOp,
@@ -214,10 +239,10 @@ export function targets(rows: Row[]): Target[] {
     );
   }
   add(
-    'crowd: RSS ≤ 12 KB per reader at 5,000',
+    'crowd: RSS ≤ 10 KB per reader at 5,000',
     lb('crowd'),
     (r) => r.rssPerReaderKB,
-    () => 12,
+    () => 10,
     'KB',
   );
   add(
@@ -275,6 +300,7 @@ const COLUMNS: [string, (r: Row) => string][] = [
   ['p99', (r) => fmt(r.p99)],
   ['max ms', (r) => fmt(r.max)],
   ['ack p99', (r) => fmt(r.editorAckP99)],
+  ['conn p99', (r) => fmt(r.connectP99)],
   ['srv CPU%', (r) => fmt(r.serverCpuPct)],
   ['µs/op', (r) => fmt(r.cpuMicrosPerOp)],
   ['EL p99', (r) => fmt(r.eventLoopP99Ms)],
@@ -294,6 +320,7 @@ const RATIO_COLUMN: Partial<Record<string, (typeof RATIO_FIELDS)[number]>> = {
   p99: 'p99',
   'max ms': 'max',
   'ack p99': 'editorAckP99',
+  'conn p99': 'connectP99',
   'srv CPU%': 'serverCpuPct',
   'µs/op': 'cpuMicrosPerOp',
   'EL p99': 'eventLoopP99Ms',
@@ -324,5 +351,48 @@ export function table(rows: Row[]): string {
     l.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ');
   const out = [render(lines[0] ?? []), widths.map((w) => '-'.repeat(w)).join('  ')];
   for (const l of lines.slice(1)) out.push(render(l));
+  return out.join('\n');
+}
+
+/**
+ * The spread behind each median, for scenarios run more than once (`--reps N`): every repetition's
+ * headline figures per arm, and the liveblog/baseline ratio of each pair of repetitions (the arms
+ * alternate, so repetition i of both ran back to back).
+ */
+export function spread(results: RunResult[]): string {
+  const out: string[] = [];
+  const scenarios = [...new Set(results.map((r) => r.scenario))];
+  const figures: [string, (r: RunResult) => number][] = [
+    ['p99', (r) => r.latencyMs.p99],
+    ['conn p99', (r) => (r.kind === 'crowd' ? r.connectMs.p99 : Number.NaN)],
+    ['µs/op', (r) => r.server.cpuMicrosPerDelivery],
+    ['KB/rdr', (r) => r.server.rssPerReaderBytes / 1024],
+  ];
+  for (const s of scenarios) {
+    const byArm = (arm: Arm): RunResult[] => results.filter((r) => r.scenario === s && r.arm === arm);
+    const lb = byArm('liveblog');
+    const base = byArm('baseline');
+    if (Math.max(lb.length, base.length) < 2) continue;
+    for (const [name, f] of figures) {
+      if (!Number.isFinite(f(lb[0] ?? base[0]!))) continue;
+      const list = (runs: RunResult[]): string => {
+        const v = runs.map(f).filter(Number.isFinite);
+        return v.length === 0
+          ? '-'
+          : `${v.map(fmt).join(' / ')} (${fmt(Math.min(...v))}–${fmt(Math.max(...v))})`;
+      };
+      const pairs = lb
+        .map((r, i) => {
+          const b = base[i];
+          return b ? f(r) / f(b) : Number.NaN;
+        })
+        .filter(Number.isFinite);
+      const ratio =
+        pairs.length > 0
+          ? `; lb/base per rep ${pairs.map((x) => `${x.toFixed(2)}x`).join(' / ')} (${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)}x)`
+          : '';
+      out.push(`${s}  ${name}: liveblog ${list(lb)}; baseline ${list(base)}${ratio}`);
+    }
+  }
   return out.join('\n');
 }

@@ -55,6 +55,8 @@ export interface RunResult {
   subscribeAckMs: LatencySummary;
   /** Intended connection time → subscribe ack. */
   readyMs: LatencySummary;
+  /** Intended connection time → Socket.IO namespace connected. */
+  connectMs: LatencySummary;
   editorAckMs: LatencySummary;
   editorLatenessMs: LatencySummary;
   server: {
@@ -330,6 +332,7 @@ export async function runOnce(
       probeLatencyMs: col.probeLatency.summary(),
       subscribeAckMs: conn.subscribeAck.summary(),
       readyMs: conn.ready.summary(),
+      connectMs: conn.connected.summary(),
       editorAckMs: (measured?.ack ?? warm?.ack)?.summary() ?? emptySummary(),
       editorLatenessMs: measured?.lateness.summary() ?? emptySummary(),
       server: {

@@ -15,7 +15,7 @@ import { nowMs, sleep } from './clock.js';
 import { machineBusyMicros } from './proc.js';
 import { killAllNow, startRedis, stopAll, type RedisProcess } from './processes.js';
 import { ReaderPool } from './reader-pool.js';
-import { table, targets, toRows } from './report.js';
+import { spread, table, targets, toRows } from './report.js';
 import { runOnce, type Arm, type RunContext, type RunResult } from './run-once.js';
 import { runCluster } from './cluster.js';
 import { FULL_SCENARIOS, QUICK_SCENARIOS, TOPOLOGY_SCENARIOS, type Scenario } from './scenarios.js';
@@ -380,6 +380,8 @@ async function main(): Promise<number> {
     'µs/op: server CPU per delivery (per subscribe for crowd); redis/op: commands per entry (per subscribe for crowd).\n',
   );
   console.log(table(rows));
+  const spreads = spread(results);
+  if (spreads) console.log(`\nspread over repetitions (each run, then min–max):\n${spreads}`);
   if (goals.length > 0) {
     console.log('\ntargets (liveblog):');
     for (const g of goals)

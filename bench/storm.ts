@@ -141,6 +141,7 @@ export async function runStorm(ctx: RunContext, sc: Scenario, arm: Arm, rep: num
       probeLatencyMs: emptySummary(),
       subscribeAckMs: conn.subscribeAck.summary(),
       readyMs: conn.ready.summary(),
+      connectMs: conn.connected.summary(),
       editorAckMs: measured.ack.summary(),
       editorLatenessMs: measured.lateness.summary(),
       server: {
