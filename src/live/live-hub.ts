@@ -26,6 +26,15 @@ import type { ResumeAnswer } from './sequencer.js';
 
 /** How often reader counts are exchanged and, when changed, announced (SPEC §3: at most every 2 s). */
 export const READERS_INTERVAL_MS = 2000;
+/**
+ * The life of this instance's reader count for a blog in the store. The store rewrites a steady count only
+ * when a third of this is left (every 20 s rather than every exchange), so a long life makes writes rare;
+ * the price is that a crashed instance's readers stay counted for up to 30 s. A stopping instance
+ * withdraws its counts at once (close()).
+ */
+export const READERS_TTL_MS = 30_000;
+/** close() waits this long at most for the withdrawal of this instance's counts (the store may be down). */
+const READERS_WITHDRAW_WAIT_MS = 1000;
 /** A feed without members stays subscribed this long, so a reload does not churn Redis. */
 export const FEED_IDLE_MS = 30_000;
 /** Cursors longer than this are not parsed; they get a fresh answer. */
@@ -136,6 +145,8 @@ export class LiveHub {
   private readonly feedIdleMs: number;
   private readonly telemetry: Telemetry;
   private timer: NodeJS.Timeout | undefined;
+  /** The exchange in flight: a slow store does not get a second one on top of it. */
+  private exchanging: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -148,7 +159,9 @@ export class LiveHub {
   }
 
   start(): void {
-    this.timer = setInterval(() => void this.exchangeReaders(), READERS_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      this.exchanging ??= this.exchangeReaders().finally(() => (this.exchanging = undefined));
+    }, READERS_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -363,7 +376,7 @@ export class LiveHub {
     for (const blogId of this.totals.keys()) if (!counts.has(blogId)) counts.set(blogId, 0);
     if (counts.size === 0) return;
     try {
-      const totals = await this.store.reportReaders(this.options.instanceId, counts, READERS_INTERVAL_MS * 3);
+      const totals = await this.store.reportReaders(this.options.instanceId, counts, READERS_TTL_MS);
       for (const [blogId, total] of totals) {
         if (!this.slots.has(blogId)) {
           this.totals.delete(blogId);
@@ -381,8 +394,27 @@ export class LiveHub {
   async close(): Promise<void> {
     clearInterval(this.timer);
     const slots = [...this.slots.values()];
+    const counted = new Set([...this.slots.keys(), ...this.totals.keys()]);
     this.slots.clear();
+    this.totals.clear();
     for (const slot of slots) clearTimeout(slot.idle);
-    await Promise.allSettled(slots.map((s) => s.feed.close()));
+    await Promise.allSettled([this.withdrawReaders(counted), ...slots.map((s) => s.feed.close())]);
+  }
+
+  /**
+   * Reports 0 for the blogs this instance may have counted, after the exchange in flight, so the others'
+   * totals drop now rather than when the ttl runs out; waits READERS_WITHDRAW_WAIT_MS at most.
+   */
+  private async withdrawReaders(blogIds: Set<string>): Promise<void> {
+    if (blogIds.size === 0) return;
+    const withdrawal = (async () => {
+      await this.exchanging;
+      const zeros = new Map([...blogIds].map((blogId) => [blogId, 0]));
+      await this.store.reportReaders(this.options.instanceId, zeros, READERS_TTL_MS);
+    })().catch(this.options.onError);
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, READERS_WITHDRAW_WAIT_MS)));
+    await Promise.race([withdrawal, waited]);
+    clearTimeout(timer);
   }
 }

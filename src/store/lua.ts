@@ -203,3 +203,55 @@ local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
 if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
 return 0
 `;
+
+/**
+ * readers — one instance's reader counts for a batch of blogs, and each blog's total over every live
+ * instance. A blog's readers hash holds one field per instance, value `<count>:<expiresAtMs>` (Redis time),
+ * so a crashed instance's share expires without anyone cleaning up.
+ * The field is rewritten only when the count differs from the stored one or less than ARGV[3] ms of its
+ * life is left: a steady count costs no write (no keyspace change, no replication, no AOF) on most calls.
+ * A count of 0 deletes the field (an instance that stopped serving a blog leaves no share behind).
+ * Expired fields of other instances are deleted as they are met.
+ * KEYS: the blogs' readers hashes (any number; on a Cluster one per call, as each blog has its own slot)
+ * ARGV: 1 instance id, 2 ttl (ms) of a written field, 3 refresh margin (ms), then one count per key, in
+ *       KEYS order
+ * Returns {total...}: per key, the sum of the unexpired counts of the other instances plus this one's.
+ */
+export const READERS_LUA = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local me, ttl, margin = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local totals = {}
+for i, key in ipairs(KEYS) do
+  local count = tonumber(ARGV[3 + i])
+  local flat = redis.call('HGETALL', key)
+  -- mineCount nil: no field of ours; -1: an unreadable one (rewritten or deleted below).
+  local total, mineCount, mineExpires = 0, nil, 0
+  for j = 1, #flat, 2 do
+    -- string.find and sub rather than string.match: this loop is the script's cost, per blog and field.
+    local value = flat[j + 1]
+    local colon = string.find(value, ':', 1, true)
+    local c, e
+    if colon then c, e = tonumber(string.sub(value, 1, colon - 1)), tonumber(string.sub(value, colon + 1)) end
+    if flat[j] == me then
+      mineCount, mineExpires = c or -1, e or 0
+    elseif c and e and e > now then
+      total = total + c
+    else
+      redis.call('HDEL', key, flat[j])
+    end
+  end
+  if count > 0 then
+    if mineCount ~= count or mineExpires - now < margin then
+      redis.call('HSET', key, me, count .. ':' .. (now + ttl))
+      -- Only ever extend the key's life: another instance may have written a longer-lived field.
+      if redis.call('PTTL', key) < ttl then redis.call('PEXPIRE', key, ttl) end
+    end
+    total = total + count
+  elseif mineCount then
+    redis.call('HDEL', key, me)
+  end
+  totals[i] = total
+end
+return totals
+`;

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { formatCursor } from '../cursor.js';
+import { READERS_REFRESH_SHARE } from './store.js';
 import type { DeskMessage, Draft } from '../desk/schema.js';
 import type { Blog, Entry, LiveEvent, Revision } from '../schema.js';
 import { parseEvent, serializeEvent } from './events.js';
@@ -53,6 +54,12 @@ function removeSorted(list: string[], id: string): void {
   if (i >= 0) list.splice(i, 1);
 }
 
+/** One instance's reader count for a blog, and when it expires unless rewritten. */
+interface ReaderShare {
+  count: number;
+  expiresAtMs: number;
+}
+
 export interface MemoryStoreOptions {
   /** Events kept per blog for resume. Default 1,000. */
   resumeLogMaxEvents?: number;
@@ -60,7 +67,8 @@ export interface MemoryStoreOptions {
 
 export class MemoryStore implements Store {
   private readonly blogs = new Map<string, BlogState>();
-  private readonly presence = new Map<string, { counts: Map<string, number>; expiresAtMs: number }>();
+  /** Reader counts: blogId → instanceId → its count and when it expires (RedisStore's readers hashes). */
+  private readonly presence = new Map<string, Map<string, ReaderShare>>();
   private readonly logMax: number;
   /** Set by MemoryBus: committed events go out through it, after the commit, in order. */
   publish: (event: LiveEvent) => void = () => undefined;
@@ -230,16 +238,24 @@ export class MemoryStore implements Store {
     ttlMs: number,
   ): Promise<Map<string, number>> {
     const now = Date.now();
-    this.presence.set(instanceId, { counts: new Map(counts), expiresAtMs: now + ttlMs });
+    const margin = Math.floor(ttlMs * READERS_REFRESH_SHARE);
     const totals = new Map<string, number>();
-    for (const blogId of counts.keys()) totals.set(blogId, 0);
-    for (const [id, p] of this.presence) {
-      if (p.expiresAtMs <= now) {
-        this.presence.delete(id);
-        continue;
+    for (const [blogId, count] of counts) {
+      const fields = this.presence.get(blogId) ?? new Map<string, ReaderShare>();
+      this.presence.set(blogId, fields);
+      let total = 0;
+      for (const [id, f] of fields) {
+        if (id === instanceId) continue;
+        if (f.expiresAtMs > now) total += f.count;
+        else fields.delete(id);
       }
-      for (const blogId of counts.keys())
-        totals.set(blogId, (totals.get(blogId) ?? 0) + (p.counts.get(blogId) ?? 0));
+      const mine = fields.get(instanceId);
+      if (count === 0) fields.delete(instanceId);
+      // The same rule as the Redis script: a steady count is rewritten only when its expiry is near.
+      else if (!mine || mine.count !== count || mine.expiresAtMs - now < margin)
+        fields.set(instanceId, { count, expiresAtMs: now + ttlMs });
+      if (fields.size === 0) this.presence.delete(blogId);
+      totals.set(blogId, total + count);
     }
     return Promise.resolve(totals);
   }

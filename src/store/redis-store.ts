@@ -8,7 +8,7 @@ import type { Blog, Entry, LiveEvent, Revision } from '../schema.js';
 import { draftHalves, parseEvent } from './events.js';
 import { blogIdFromChannel, blogIndexKey, blogKeys } from './keys.js';
 import type { DeskMessage, Draft } from '../desk/schema.js';
-import { COMMIT_LUA, DRAFT_WRITE_LUA, EVENTS_LUA, PAGE_LUA, SNAPSHOT_LUA } from './lua.js';
+import { COMMIT_LUA, DRAFT_WRITE_LUA, EVENTS_LUA, PAGE_LUA, READERS_LUA, SNAPSHOT_LUA } from './lua.js';
 import { newEpoch } from './memory-store.js';
 import { readBlog, readEntry } from './upgrade.js';
 import type {
@@ -21,6 +21,7 @@ import type {
   Snapshot,
   Store,
 } from './store.js';
+import { READERS_REFRESH_SHARE } from './store.js';
 
 type Arg = string | number;
 
@@ -34,6 +35,8 @@ declare module 'ioredis' {
     lbPage(...args: Arg[]): Result<(string | number)[], Context>;
     lbEvents(...args: Arg[]): Result<string[] | null, Context>;
     lbDraftWrite(...args: Arg[]): Result<string[], Context>;
+    /** numberOfKeys first: the readers script takes a batch of keys. */
+    lbReaders(...args: Arg[]): Result<number[], Context>;
   }
 }
 
@@ -69,6 +72,9 @@ const CLOCK_SYNC_INTERVAL_MS = 30_000;
  * "we answer unavailable": room for a reply in flight and for the error of the clock offset.
  */
 const DEADLINE_SHARE = 0.6;
+
+/** Blogs per reader-count script call: bounds one call's time in Redis and its arguments. */
+export const READERS_BATCH_MAX = 200;
 
 /** Wall-clock milliseconds that never jump with the system clock. */
 function monotonicMs(): number {
@@ -109,6 +115,7 @@ export class RedisStore implements Store {
     redis.defineCommand('lbSnapshot', { numberOfKeys: 6, lua: SNAPSHOT_LUA });
     redis.defineCommand('lbPage', { numberOfKeys: 2, lua: PAGE_LUA });
     redis.defineCommand('lbEvents', { numberOfKeys: 3, lua: EVENTS_LUA });
+    redis.defineCommand('lbReaders', { lua: READERS_LUA });
   }
 
   /** Measure Redis's clock against ours; commits carry deadlines in Redis time. */
@@ -309,42 +316,44 @@ export class RedisStore implements Store {
     return rows ? rows.map(parseEvent) : null;
   }
 
+  /**
+   * One script call per batch of READERS_BATCH_MAX blogs (one per blog on a Cluster, where each blog's key
+   * is in its own slot), the batches one after another: the script writes only the counts that changed or
+   * are about to expire and sums the totals in Redis, so a steady instance following 1,000 blogs sends 5
+   * commands per exchange instead of 4,000 and parses 5 small replies instead of 1,000 hashes, and the
+   * commits sharing the connection queue behind one batch at most, never the whole set.
+   */
   async reportReaders(
     instanceId: string,
     counts: Map<string, number>,
     ttlMs: number,
   ): Promise<Map<string, number>> {
-    const now = Date.now();
-    const blogIds = [...counts.keys()];
-    // On a cluster a pipeline may hold only one slot's keys: one pipeline per blog, sent together.
-    const pipelines = this.sharded ? blogIds.map(() => this.redis.pipeline()) : [this.redis.pipeline()];
-    blogIds.forEach((blogId, i) => {
-      const pipeline = pipelines[this.sharded ? i : 0] ?? this.redis.pipeline();
-      const key = blogKeys(this.prefix, blogId).readers;
-      // Field value "<count>:<expiresAtMs>": a crashed instance's count expires without anyone cleaning up.
-      pipeline.hset(key, instanceId, `${counts.get(blogId) ?? 0}:${now + ttlMs}`);
-      // Only ever extend the key's life, so a short report cannot expire other instances' longer ones.
-      pipeline.pexpire(key, ttlMs * 3, 'NX');
-      pipeline.pexpire(key, ttlMs * 3, 'GT');
-      pipeline.hgetall(key);
-    });
-    const rows = (await Promise.all(pipelines.map((p) => p.exec()))).flatMap((r) => r ?? []);
+    const margin = Math.floor(ttlMs * READERS_REFRESH_SHARE);
+    const entries = [...counts];
     const totals = new Map<string, number>();
-    blogIds.forEach((blogId, i) => {
-      const [err, fields] = rows[i * 4 + 3] ?? [null, {}];
-      let total = 0;
-      const stale: string[] = [];
-      if (!err && fields && typeof fields === 'object') {
-        for (const [instance, value] of Object.entries(fields as Record<string, string>)) {
-          const [count, expires] = value.split(':').map(Number);
-          if ((expires ?? 0) > now) total += count ?? 0;
-          else stale.push(instance);
-        }
+    const key = (blogId: string): string => blogKeys(this.prefix, blogId).readers;
+    for (let start = 0; start < entries.length; start += READERS_BATCH_MAX) {
+      const batch = entries.slice(start, start + READERS_BATCH_MAX);
+      let replies: number[];
+      if (this.sharded) {
+        replies = await Promise.all(
+          batch.map(async ([blogId, count]) => {
+            const [total] = await this.redis.lbReaders(1, key(blogId), instanceId, ttlMs, margin, count);
+            return total ?? 0;
+          }),
+        );
+      } else {
+        replies = await this.redis.lbReaders(
+          batch.length,
+          ...batch.map(([blogId]) => key(blogId)),
+          instanceId,
+          ttlMs,
+          margin,
+          ...batch.map(([, count]) => count),
+        );
       }
-      if (stale.length > 0)
-        void this.redis.hdel(blogKeys(this.prefix, blogId).readers, ...stale).catch(() => 0);
-      totals.set(blogId, total);
-    });
+      batch.forEach(([blogId], i) => totals.set(blogId, Number(replies[i] ?? 0)));
+    }
     return totals;
   }
 

@@ -83,6 +83,12 @@ export interface EntryPageQuery {
   keyEvents?: boolean | undefined;
 }
 
+/**
+ * A steady reader count is rewritten when less than this share of its ttl is left (with the hub's 30 s
+ * ttl: every 20 s), not on every report.
+ */
+export const READERS_REFRESH_SHARE = 1 / 3;
+
 export interface Store {
   commit(commit: Commit): Promise<CommitResult>;
   getBlog(blogId: string): Promise<Blog | null>;
@@ -101,8 +107,11 @@ export interface Store {
    */
   readEvents(blogId: string, epoch: string, afterSeq: number): Promise<LiveEvent[] | null>;
   /**
-   * Presence: record this instance's reader counts (expiring after `ttlMs` unless refreshed) and
-   * answer the totals over every live instance for the same blogs.
+   * Presence: record this instance's reader counts and answer the totals over every live instance for
+   * the same blogs. A count is written with a life of `ttlMs`, and rewritten only when it changed or
+   * less than READERS_REFRESH_SHARE of its life is left: an instance that keeps reporting keeps counting,
+   * one that stops (a crash) stops counting at most `ttlMs` after its last write. A count of 0 removes
+   * the instance's share of that blog at once.
    */
   reportReaders(instanceId: string, counts: Map<string, number>, ttlMs: number): Promise<Map<string, number>>;
   /**

@@ -711,6 +711,121 @@ describe.each(factories)('the store contract on %s', (_name, factory) => {
       );
       expect(total).toBe(2);
     });
+
+    it('a count that did not change is not rewritten: it still counts, and once its instance stops reporting (a crash) it expires a ttl after it was written', async () => {
+      const h = harness();
+      const blogId = newBlogId();
+      const ttl = 1500;
+      // The observer's first call also connects (a cluster client first learns the slots).
+      await h.store.reportReaders('observer', new Map([[blogId, 1]]), 60_000);
+      expect(await h.store.reportReaders('steady', new Map([[blogId, 4]]), ttl)).toEqual(
+        new Map([[blogId, 5]]),
+      );
+      const written = Date.now();
+      // Same count, while more than a third of the ttl is left: counted, not rewritten (a rewrite would
+      // move the expiry to 700 ms + ttl or later).
+      await until('700 ms of steady reports', async () => {
+        const seen = await h.store.reportReaders('observer', new Map([[blogId, 1]]), 60_000);
+        expect(seen.get(blogId)).toBe(5);
+        const total = await h.store.reportReaders('steady', new Map([[blogId, 4]]), ttl);
+        expect(total.get(blogId)).toBe(5);
+        return Date.now() - written >= 700;
+      });
+      const expiredAfter = await until(
+        'the steady count to expire',
+        async () => {
+          const total = (await h.store.reportReaders('observer', new Map([[blogId, 1]]), 60_000)).get(blogId);
+          return total === 1 ? Date.now() - written : undefined;
+        },
+        5000,
+      );
+      expect(expiredAfter).toBeGreaterThanOrEqual(ttl - 200);
+      expect(expiredAfter).toBeLessThan(ttl + 500);
+    });
+
+    it('an instance that keeps reporting the same count keeps counting: the count is rewritten before it expires', async () => {
+      const h = harness();
+      const blogId = newBlogId();
+      const ttl = 1200;
+      expect(await h.store.reportReaders('steady', new Map([[blogId, 2]]), ttl)).toEqual(
+        new Map([[blogId, 2]]),
+      );
+      const start = Date.now();
+      await until(
+        'two and a half ttls of steady reports',
+        async () => {
+          await h.store.reportReaders('steady', new Map([[blogId, 2]]), ttl);
+          // A report of 0 only reads: what the other instances count.
+          const seen = await h.store.reportReaders('observer', new Map([[blogId, 0]]), ttl);
+          expect(seen.get(blogId)).toBe(2);
+          return Date.now() - start >= ttl * 2.5;
+        },
+        10_000,
+      );
+    });
+
+    it('a report of 0 removes the instance’s share of that blog at once', async () => {
+      const h = harness();
+      const [b1, b2] = [newBlogId(), newBlogId()];
+      await h.store.reportReaders('instance-a', new Map([[b1, 3]]), 60_000);
+      expect(
+        await h.store.reportReaders(
+          'instance-b',
+          new Map([
+            [b1, 2],
+            [b2, 1],
+          ]),
+          60_000,
+        ),
+      ).toEqual(
+        new Map([
+          [b1, 5],
+          [b2, 1],
+        ]),
+      );
+      expect(await h.store.reportReaders('instance-a', new Map([[b1, 0]]), 60_000)).toEqual(
+        new Map([[b1, 2]]),
+      );
+      expect(
+        await h.store.reportReaders(
+          'instance-b',
+          new Map([
+            [b1, 2],
+            [b2, 0],
+          ]),
+          60_000,
+        ),
+      ).toEqual(
+        new Map([
+          [b1, 2],
+          [b2, 0],
+        ]),
+      );
+      expect(await h.store.reportReaders('instance-a', new Map([[b2, 0]]), 60_000)).toEqual(
+        new Map([[b2, 0]]),
+      );
+    });
+
+    it('a report of more blogs than one batch (450) answers the right total for each', async () => {
+      const h = harness();
+      const blogIds = Array.from({ length: 450 }, () => newBlogId());
+      const a = new Map(blogIds.map((id, i) => [id, (i % 7) + 1]));
+      const b = new Map(blogIds.map((id, i) => [id, i % 3]));
+      expect(await h.store.reportReaders('instance-a', a, 60_000)).toEqual(a);
+      const both = new Map(blogIds.map((id) => [id, (a.get(id) ?? 0) + (b.get(id) ?? 0)]));
+      expect(await h.store.reportReaders('instance-b', b, 60_000)).toEqual(both);
+      // Changed counts in the last batch only, and one blog dropped to 0, seen from the other instance.
+      const a2 = new Map(a);
+      a2.set(blogIds[0] ?? '', 0);
+      a2.set(blogIds[449] ?? '', 40);
+      expect(await h.store.reportReaders('instance-a', a2, 60_000)).toEqual(
+        new Map(blogIds.map((id) => [id, (a2.get(id) ?? 0) + (b.get(id) ?? 0)])),
+      );
+      const seen = await h.store.reportReaders('instance-b', b, 60_000);
+      expect(seen.get(blogIds[0] ?? '')).toBe(0);
+      expect(seen.get(blogIds[449] ?? '')).toBe(40 + 2);
+      expect(seen.get(blogIds[200] ?? '')).toBe((200 % 7) + 1 + (200 % 3));
+    });
   });
 });
 
@@ -912,5 +1027,92 @@ describe('RedisStore on a private Redis that is flushed, stopped and restarted',
     expect(again).toMatchObject({ status: 'ok', seq: 1 });
     const delivered = await rec.waitFor(2);
     expect(delivered[1]).toMatchObject({ type: 'blog.updated', seq: 1, blog });
+  });
+});
+
+describe('RedisStore reader counts on a private Redis (its own command accounting)', () => {
+  let server: RedisServer;
+  const open: Harness[] = [];
+  const clients: Redis[] = [];
+  beforeAll(async () => {
+    server = await RedisServer.start();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((h) => h.close()));
+    clients.splice(0).forEach((c) => c.disconnect());
+  });
+  afterAll(async () => {
+    await server.dispose();
+  });
+  function setup() {
+    const prefix = newPrefix();
+    const h = redisHarness(server.url, prefix);
+    open.push(h);
+    const admin = redisClient(server.url);
+    clients.push(admin);
+    return { store: h.store, admin, prefix };
+  }
+  /**
+   * Calls per command since the last CONFIG RESETSTAT (INFO commandstats counts a script's commands), our
+   * own CONFIG and INFO left out.
+   */
+  async function calls(admin: Redis): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const m of (await admin.info('commandstats')).matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm))
+      if (!/^(info|config)\b/.test(m[1] ?? '')) out[m[1] ?? ''] = Number(m[2]);
+    return out;
+  }
+
+  it('450 blogs are 3 script calls; a steady report writes nothing, a changed count writes one field', async () => {
+    const { store, admin } = setup();
+    const counts = new Map<string, number>(Array.from({ length: 450 }, () => [newBlogId(), 2]));
+    await store.reportReaders('instance-a', counts, 60_000);
+    await admin.config('RESETSTAT');
+    await store.reportReaders('instance-a', counts, 60_000);
+    expect(await calls(admin)).toEqual({ evalsha: 3, time: 3, hgetall: 450 });
+
+    await admin.config('RESETSTAT');
+    const changed = new Map(counts);
+    const [first] = counts.keys();
+    changed.set(first ?? '', 3);
+    await store.reportReaders('instance-a', changed, 60_000);
+    expect(await calls(admin)).toEqual({
+      evalsha: 3,
+      time: 3,
+      hgetall: 450,
+      hset: 1,
+      pttl: 1,
+      pexpire: 1,
+    });
+  });
+
+  it('a report of 0 deletes the instance’s field, and the key with the last one; the key lives as long as its longest field', async () => {
+    const { store, admin, prefix } = setup();
+    const blogId = newBlogId();
+    const key = blogKeys(prefix, blogId).readers;
+    await store.reportReaders('instance-a', new Map([[blogId, 3]]), 60_000);
+    await store.reportReaders('instance-b', new Map([[blogId, 1]]), 2_000);
+    // b's shorter life does not shorten the key's: a's field must outlive it.
+    expect(await admin.pttl(key)).toBeGreaterThan(50_000);
+    expect(await admin.hkeys(key)).toEqual(expect.arrayContaining(['instance-a', 'instance-b']));
+    await store.reportReaders('instance-a', new Map([[blogId, 0]]), 60_000);
+    expect(await admin.hkeys(key)).toEqual(['instance-b']);
+    await store.reportReaders('instance-b', new Map([[blogId, 0]]), 2_000);
+    expect(await admin.exists(key)).toBe(0);
+  });
+
+  it('after a FLUSHALL, the next report of an unchanged count writes it again', async () => {
+    const { store, admin, prefix } = setup();
+    const blogId = newBlogId();
+    await store.reportReaders('instance-a', new Map([[blogId, 4]]), 60_000);
+    await admin.flushall();
+    expect(await store.reportReaders('instance-b', new Map([[blogId, 1]]), 60_000)).toEqual(
+      new Map([[blogId, 1]]),
+    );
+    await store.reportReaders('instance-a', new Map([[blogId, 4]]), 60_000);
+    expect(await admin.hget(blogKeys(prefix, blogId).readers, 'instance-a')).toMatch(/^4:\d+$/);
+    expect(await store.reportReaders('instance-b', new Map([[blogId, 1]]), 60_000)).toEqual(
+      new Map([[blogId, 5]]),
+    );
   });
 });

@@ -1,6 +1,12 @@
 /** LiveHub on the memory store: one subscribe answers and joins in one step; counts are sets. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { LiveHub, type LiveMember, type LiveOutput } from '../../src/live/live-hub.js';
+import {
+  LiveHub,
+  READERS_INTERVAL_MS,
+  READERS_TTL_MS,
+  type LiveMember,
+  type LiveOutput,
+} from '../../src/live/live-hub.js';
 import type { FreshSubscribeAck, LiveEvent, ReadersMessage } from '../../src/schema.js';
 import { MemoryBus, MemoryStore } from '../../src/store/memory-store.js';
 import {
@@ -112,5 +118,29 @@ describe('LiveHub', () => {
       code: 'not_found',
     });
     await until('no feed', () => hub.followed().length === 0);
+  });
+
+  it('a hub that stops withdraws its readers: the other instance announces the lower total at its next exchange, not after the ttl', async () => {
+    const { store, hub, blogId, member } = await setUp();
+    const output = new Output();
+    const other = new LiveHub(store, new MemoryBus(store), output, {
+      instanceId: 'other',
+      onError: () => undefined,
+    });
+    hubs.push(other);
+    const watcher = new FakeMember();
+    output.members.add(watcher);
+    await other.subscribe(watcher, { blogId });
+    await hub.subscribe(member(), { blogId });
+    await hub.subscribe(member(), { blogId });
+    hub.start();
+    other.start();
+    await until('the other hub to count 3', () => output.counts.at(-1)?.count === 3, 8000);
+    await hub.close();
+    const dropped = Date.now();
+    await until('the other hub to count only its own reader', () => output.counts.at(-1)?.count === 1, 8000);
+    // Two exchanges at most (READERS_INTERVAL_MS each), far from READERS_TTL_MS.
+    expect(Date.now() - dropped).toBeLessThan(READERS_INTERVAL_MS * 2 + 500);
+    expect(READERS_TTL_MS).toBeGreaterThan(READERS_INTERVAL_MS * 2 + 500);
   });
 });

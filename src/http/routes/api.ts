@@ -7,7 +7,8 @@ import type { Liveblog } from '../../liveblog.js';
 import { EntriesHttpQuerySchema } from '../../schema.js';
 import { buildAsyncApi } from '../asyncapi.js';
 import { ifMatchVersion } from '../if-match.js';
-import { editorAuth, editorOf, type EditorLocals } from '../middleware/editor-auth.js';
+import { editorGates, jsonObjectBody } from '../json-body.js';
+import { editorOf, type EditorLocals } from '../middleware/editor-auth.js';
 import { buildOpenApi } from '../openapi.js';
 
 export interface ApiRoutesOptions {
@@ -20,28 +21,11 @@ export interface ApiRoutesOptions {
   bodyMaxBytes: number;
 }
 
-/** The parsed JSON body as an object; no body is `{}`. */
-function body(req: Request): Record<string, unknown> {
-  const b: unknown = req.body;
-  if (b === undefined) return {};
-  if (typeof b !== 'object' || b === null || Array.isArray(b))
-    throw new AppError('invalid', 'the body must be a JSON object', [
-      { path: [], message: 'expected an object' },
-    ]);
-  return b as Record<string, unknown>;
-}
-
 export function apiRoutes(options: ApiRoutesOptions): Router {
   const { service } = options;
   const api = express.Router();
-  const editorOnly = editorAuth({
-    authenticate: options.authenticate,
-    writeLimiter: options.writeLimiter,
-    ...(options.onLimited ? { onLimited: options.onLimited } : {}),
-  });
-  // Editor routes read the body only once the token is checked (editorOnly, then json): an anonymous
-  // client never gets its body read or parsed, and its answer closes the connection (error-handler.ts).
-  const json = express.json({ limit: options.bodyMaxBytes, type: () => true });
+  // Editors only: contributors (SPEC §10) are refused here.
+  const { signedIn: editorOnly, withJson } = editorGates(options);
 
   api.get('/blogs', async (_req, res) => {
     res.json({ blogs: await service.listBlogs() });
@@ -71,8 +55,8 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
       .set('Cache-Control', 'no-store')
       .send(`${lines.join('\n')}\n`);
   });
-  api.put('/blogs/:blogId', editorOnly, json, async (req, res: Response<unknown, EditorLocals>) => {
-    const input = body(req);
+  api.put('/blogs/:blogId', ...withJson, async (req, res: Response<unknown, EditorLocals>) => {
+    const input = jsonObjectBody(req);
     if (input.id !== undefined && input.id !== req.params.blogId) {
       throw new AppError('invalid', 'id in the body differs from the URL', [
         { path: ['id'], message: 'must match the URL' },
@@ -81,10 +65,10 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
     const { blog, created } = await service.upsertBlog(editorOf(res), { ...input, id: req.params.blogId });
     res.status(created ? 201 : 200).json({ blog });
   });
-  api.post('/blogs/:blogId/entries', editorOnly, json, async (req, res: Response<unknown, EditorLocals>) => {
+  api.post('/blogs/:blogId/entries', ...withJson, async (req, res: Response<unknown, EditorLocals>) => {
     const key = req.get('Idempotency-Key');
     const input = {
-      ...body(req),
+      ...jsonObjectBody(req),
       blogId: req.params.blogId,
       ...(key !== undefined ? { idempotencyKey: key } : {}),
     };
@@ -93,12 +77,11 @@ export function apiRoutes(options: ApiRoutesOptions): Router {
   });
   api.patch(
     '/blogs/:blogId/entries/:entryId',
-    editorOnly,
-    json,
+    ...withJson,
     async (req, res: Response<unknown, EditorLocals>) => {
       const version = ifMatchVersion(req.get('If-Match'));
       const input = {
-        ...body(req),
+        ...jsonObjectBody(req),
         blogId: req.params.blogId,
         entryId: req.params.entryId,
         ...(version !== undefined ? { version } : {}),
