@@ -118,6 +118,23 @@ export class EventLog {
   }
 }
 
+/**
+ * The events a resumed reader holds once it has caught up to `lastSeq`: its answer's, then the live ones.
+ * An instance may answer a resume before the newest events reached it over pub/sub; those then arrive
+ * live, right after the answer — in order, nothing missed, nothing twice (SPEC §3). Callers assert on the
+ * whole sequence.
+ */
+export async function caughtUp(
+  answer: ResumedSubscribeAck,
+  log: EventLog,
+  blogId: string,
+  lastSeq: number,
+): Promise<LiveEvent[]> {
+  const missing = lastSeq - answer.seq;
+  const live = missing > 0 ? (await log.waitFor(missing, blogId)).slice(0, missing) : [];
+  return [...answer.events, ...live];
+}
+
 export async function api(
   url: string,
   method: string,
