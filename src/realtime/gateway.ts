@@ -3,6 +3,7 @@
  * editors (editor-namespace.ts). Every handler answers through its acknowledgement and never throws; a
  * malformed or unknown event harms nobody else.
  */
+import type { Socket } from 'socket.io';
 import type { Authenticate } from '../auth.js';
 import type { Desk } from '../desk/desk.js';
 import type { WriteLimiter } from '../write-limit.js';
@@ -34,6 +35,25 @@ export interface GatewayDeps {
   desk: Desk;
 }
 
+/**
+ * A reader's Socket.IO handshake is never read once it has connected: readers send no `auth`, their
+ * request was already released (src/server.ts) and their addresses are never logged. Socket.IO still
+ * builds one per socket (five objects and a date string, ~350 B); readers share this empty one instead.
+ */
+type Handshake = Socket['handshake'];
+
+const READER_HANDSHAKE: Handshake = Object.freeze({
+  headers: Object.freeze({}),
+  time: '',
+  address: '',
+  xdomain: false,
+  secure: false,
+  issued: 0,
+  url: '',
+  query: Object.freeze({}),
+  auth: Object.freeze({}),
+});
+
 export function attachGateway(io: GatewayServer, deps: GatewayDeps, options: GatewayOptions = {}): void {
   const answers = createAnswering(deps.log);
   const readerDeps = {
@@ -47,6 +67,7 @@ export function attachGateway(io: GatewayServer, deps: GatewayDeps, options: Gat
   const readers: ReaderNamespace = io.of('/');
   const wireReader = readerRequests(readerDeps);
   readers.on('connection', (socket) => {
+    (socket as { handshake: Handshake }).handshake = READER_HANDSHAKE;
     wireReader(socket);
     answers.refuseUnknown(socket, READER_EVENTS);
   });
