@@ -211,6 +211,21 @@ export async function runOnce(
     const serverPids = servers.map((s) => s.pid);
     const described = pool.described;
     const allPids = [...serverPids, ctx.redisPid, ...described.map((d) => d.pid), process.pid];
+    if (sc.warmupReaders) {
+      // Warm instances (see Scenario.warmupReaders): connect, subscribe and leave, then settle.
+      const warmPlan = pool.plan(sc.warmupReaders, Math.min(sc.probes, 10));
+      const warmAt = nowMs() + 50;
+      await pool.connect(warmPlan, {
+        blogId,
+        ...(many ? { blogIds } : {}),
+        urls,
+        totalRatePerSec: sc.connectRatePerSec,
+        startAtMs: warmAt,
+        deadlineMs: warmAt + (sc.warmupReaders / sc.connectRatePerSec) * 1000 + 15_000,
+      });
+      await pool.closeReaders(warmPlan);
+      await sleep(2500);
+    }
     const rssBefore = hosting.map((s) => rssBytes(s.pid));
 
     // Window A: connecting and subscribing.

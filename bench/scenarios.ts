@@ -32,6 +32,12 @@ export interface Scenario {
   blogs?: number;
   /** Entries created in each blog before the readers come (default 20). */
   seedPerBlog?: number;
+  /**
+   * Crowd: this many readers connect, subscribe and leave first, outside the measured window (both
+   * arms), so the crowd meets instances that have served readers before — as a running server has when
+   * a story breaks — not a process still compiling its connection path.
+   */
+  warmupReaders?: number;
   /** Arms the scenario applies to (default both). */
   arms?: ('liveblog' | 'baseline')[];
 }
@@ -68,6 +74,7 @@ export const FULL_SCENARIOS: Scenario[] = [
     kind: 'crowd',
     description: 'breaking news: 5,000 readers connect and subscribe within 5 s',
     readers: 5000,
+    warmupReaders: 500,
     probes: 100,
     connectRatePerSec: 1000,
     placement: 'cross',
@@ -82,6 +89,7 @@ export const FULL_SCENARIOS: Scenario[] = [
     kind: 'crowd',
     description: 'breaking news on one instance: 10,000 readers connect and subscribe within 10 s',
     readers: 10_000,
+    warmupReaders: 500,
     probes: 100,
     connectRatePerSec: 1000,
     placement: 'cross',
