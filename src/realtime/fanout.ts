@@ -232,11 +232,8 @@ class CountWriter {
     const room = message.blogId;
     const size = this.nsp.adapter.rooms.get(room)?.size ?? 0;
     let state = this.rooms.get(room);
-    if (size === 0) {
-      if (state) this.forget(room, state);
-      return;
-    }
     if (!state) {
+      if (size === 0) return;
       state = { latest: undefined, sentAt: 0, timer: undefined, writing: false };
       this.rooms.set(room, state);
     }
@@ -288,6 +285,7 @@ class CountWriter {
 
   private forget(room: string, state: CountRoom): void {
     clearTimeout(state.timer);
+    state.timer = undefined;
     if (!state.writing) this.rooms.delete(room);
   }
 }

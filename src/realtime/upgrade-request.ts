@@ -24,10 +24,10 @@ type Wrapped = ((...args: unknown[]) => void) & { listener?: (...args: unknown[]
 export function releaseUpgradeRequests(engine: UpgradingEngine): void {
   const handleUpgrade = engine.handleUpgrade.bind(engine);
   engine.handleUpgrade = (req, socket, head) => {
-    const before = new Set(socket.rawListeners('close'));
+    // Listeners are appended: those past `before` were added by engine.io and ws during this upgrade.
+    const before = socket.listenerCount('close');
     handleUpgrade(req, socket, head);
-    for (const raw of socket.rawListeners('close') as Wrapped[]) {
-      if (before.has(raw)) continue;
+    for (const raw of (socket.rawListeners('close') as Wrapped[]).slice(before)) {
       const listener = raw.listener ?? raw;
       if (RESPONSE_CLOSE_SOURCE.test(listener.toString())) {
         socket.removeListener('close', listener);
