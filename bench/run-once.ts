@@ -211,18 +211,20 @@ export async function runOnce(
     const serverPids = servers.map((s) => s.pid);
     const described = pool.described;
     const allPids = [...serverPids, ctx.redisPid, ...described.map((d) => d.pid), process.pid];
-    if (sc.warmupReaders) {
-      // Warm instances (see Scenario.warmupReaders): connect, subscribe and leave, then settle.
-      const warmPlan = pool.plan(sc.warmupReaders, Math.min(sc.probes, 10));
-      const warmAt = nowMs() + 50;
-      await pool.connect(warmPlan, {
+    /** `plan`'s readers connect and subscribe at the scenario's rate, from `startAtMs` on. */
+    const connectAll = (plan: Assignment[], readers: number, startAtMs: number) =>
+      pool.connect(plan, {
         blogId,
         ...(many ? { blogIds } : {}),
         urls,
         totalRatePerSec: sc.connectRatePerSec,
-        startAtMs: warmAt,
-        deadlineMs: warmAt + (sc.warmupReaders / sc.connectRatePerSec) * 1000 + 15_000,
+        startAtMs,
+        deadlineMs: startAtMs + (readers / sc.connectRatePerSec) * 1000 + 15_000,
       });
+    if (sc.warmupReaders) {
+      // Warm instances (see Scenario.warmupReaders): connect, subscribe and leave, then settle.
+      const warmPlan = pool.plan(sc.warmupReaders, Math.min(sc.probes, 10));
+      await connectAll(warmPlan, sc.warmupReaders, nowMs() + 50);
       await pool.closeReaders(warmPlan);
       await sleep(2500);
     }
@@ -235,14 +237,7 @@ export async function runOnce(
     const cpuA = new CpuWindow(allPids);
     const startAt = nowMs() + 50;
     cpuA.begin(nowMs());
-    const conn = await pool.connect(plan, {
-      blogId,
-      ...(many ? { blogIds } : {}),
-      urls,
-      totalRatePerSec: sc.connectRatePerSec,
-      startAtMs: startAt,
-      deadlineMs: startAt + (sc.readers / sc.connectRatePerSec) * 1000 + 15_000,
-    });
+    const conn = await connectAll(plan, sc.readers, startAt);
     const endA = nowMs();
     const cpuResA = cpuA.end(endA);
     const foreignA = cpuA.foreignShare(endA, cpuResA);

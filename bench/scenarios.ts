@@ -68,37 +68,32 @@ function fanout(
   };
 }
 
+/** Readers arriving at 1,000/s (on instance 2: `cross`), each subscribing once; warm instances. */
+function crowd(name: string, description: string, readers: number): Scenario {
+  return {
+    name,
+    kind: 'crowd',
+    description,
+    readers,
+    warmupReaders: 500,
+    probes: 100,
+    connectRatePerSec: 1000,
+    placement: 'cross',
+    ratePerSec: 0,
+    durationS: 0,
+    warmupS: 0,
+    editors: 1,
+    drainTimeoutMs: 0,
+  };
+}
+
 export const FULL_SCENARIOS: Scenario[] = [
-  {
-    name: 'crowd',
-    kind: 'crowd',
-    description: 'breaking news: 5,000 readers connect and subscribe within 5 s',
-    readers: 5000,
-    warmupReaders: 500,
-    probes: 100,
-    connectRatePerSec: 1000,
-    placement: 'cross',
-    ratePerSec: 0,
-    durationS: 0,
-    warmupS: 0,
-    editors: 1,
-    drainTimeoutMs: 0,
-  },
-  {
-    name: 'crowd-10k',
-    kind: 'crowd',
-    description: 'breaking news on one instance: 10,000 readers connect and subscribe within 10 s',
-    readers: 10_000,
-    warmupReaders: 500,
-    probes: 100,
-    connectRatePerSec: 1000,
-    placement: 'cross',
-    ratePerSec: 0,
-    durationS: 0,
-    warmupS: 0,
-    editors: 1,
-    drainTimeoutMs: 0,
-  },
+  crowd('crowd', 'breaking news: 5,000 readers connect and subscribe within 5 s', 5000),
+  crowd(
+    'crowd-10k',
+    'breaking news on one instance: 10,000 readers connect and subscribe within 10 s',
+    10_000,
+  ),
   fanout('fanout-1k', 'fan-out: 1,000 readers × 10 entries/s × 20 s', 1000, 10, 20),
   fanout(
     'fanout-1k-mixed',
